@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
- * Queue ids: 20 characters of Crockford-style base32, the first 10 from the time in
- * microseconds (so ids sort by arrival), the rest from a per-process random prefix and a
- * counter, so that nodes of a cluster never collide. Safe as a file name.
+ * Queue ids: 21 characters from a 31-letter alphabet of digits and consonants (no vowels, so
+ * no words), the first 11 from the time in microseconds (so ids sort by arrival), the rest from a
+ * per-process random number and a counter, so that nodes of a cluster do not collide. Safe as a
+ * file name.
  */
 public final class QueueId {
 
@@ -22,8 +23,8 @@ public final class QueueId {
   /** A new id, unique in this process and, with overwhelming probability, in the cluster. */
   public static String next() {
     long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
-    StringBuilder sb = new StringBuilder(20);
-    append(sb, micros, 10);
+    StringBuilder sb = new StringBuilder(21);
+    append(sb, micros, 11);
     append(sb, NODE, 5);
     append(sb, COUNTER.incrementAndGet(), 5);
     return sb.toString();
