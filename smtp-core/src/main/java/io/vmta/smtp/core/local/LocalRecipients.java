@@ -1,0 +1,114 @@
+package io.vmta.smtp.core.local;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Who is local: the domains this MTA is the final destination for, the users (mailboxes) in
+ * them and the aliases that point elsewhere. Addresses are compared without case: local parts
+ * of our own users are case-insensitive here (RFC 5321 2.4 leaves that to the receiving host).
+ */
+public final class LocalRecipients {
+
+  /** How far aliases may point to other aliases before expansion gives up. */
+  public static final int MAX_ALIAS_DEPTH = 10;
+
+  /** What an address is to this MTA. */
+  public enum Kind {
+    /** A mailbox of a configured user. */
+    USER,
+    /** An alias that expands to other addresses. */
+    ALIAS,
+    /** postmaster of a local domain with no user or alias of that name (RFC 5321 4.5.1). */
+    POSTMASTER,
+    /** In a local domain, but nobody of that name. */
+    UNKNOWN,
+    /** Not in a local domain. */
+    REMOTE
+  }
+
+  private final Set<String> domains;
+  private final Set<String> users;
+  private final Map<String, List<String>> aliases;
+
+  /** All arguments are copied; addresses and domains are lower-cased. */
+  public LocalRecipients(Collection<String> domains, Collection<String> users,
+                         Map<String, ? extends Collection<String>> aliases) {
+    this.domains = domains.stream().map(LocalRecipients::lower).collect(Collectors.toUnmodifiableSet());
+    this.users = users.stream().map(LocalRecipients::lower).collect(Collectors.toUnmodifiableSet());
+    this.aliases = aliases.entrySet().stream().collect(Collectors.toUnmodifiableMap(
+        e -> lower(e.getKey()), e -> e.getValue().stream().map(LocalRecipients::lower).toList()));
+  }
+
+  /** The local domains, lower-cased A-labels. */
+  public Set<String> domains() {
+    return domains;
+  }
+
+  /** Whether mail for {@code domain} ends here. */
+  public boolean isLocalDomain(String domain) {
+    return domains.contains(lower(domain));
+  }
+
+  /** Classifies {@code address} ({@code local@domain}). */
+  public Kind classify(String address) {
+    String a = lower(address);
+    int at = a.lastIndexOf('@');
+    if (at < 0 || !domains.contains(a.substring(at + 1))) {
+      return Kind.REMOTE;
+    }
+    if (users.contains(a)) {
+      return Kind.USER;
+    }
+    if (aliases.containsKey(a)) {
+      return Kind.ALIAS;
+    }
+    return a.substring(0, at).equals("postmaster") ? Kind.POSTMASTER : Kind.UNKNOWN;
+  }
+
+  /**
+   * Replaces aliases by what they point to, recursively up to {@link #MAX_ALIAS_DEPTH}, and
+   * removes duplicates, keeping first-seen order. An alias loop or one pointing too deep ends in
+   * the addresses reached so far; an alias that names itself also delivers to a mailbox of that
+   * name, which lets {@code a -> [a, b]} keep a copy.
+   */
+  public List<String> expand(Collection<String> recipients) {
+    Set<String> out = new LinkedHashSet<>();
+    Deque<String[]> work = new ArrayDeque<>();
+    for (String r : recipients) {
+      work.add(new String[] {r, "0"});
+    }
+    Set<String> seenAliases = new LinkedHashSet<>();
+    while (!work.isEmpty()) {
+      String[] item = work.poll();
+      String address = item[0];
+      int depth = Integer.parseInt(item[1]);
+      String key = lower(address);
+      List<String> targets = aliases.get(key);
+      if (targets == null || depth >= MAX_ALIAS_DEPTH || !seenAliases.add(key)) {
+        out.add(targets == null ? address : key);
+        continue;
+      }
+      for (String t : targets) {
+        if (t.equals(key)) {
+          out.add(key);
+        } else {
+          work.add(new String[] {t, Integer.toString(depth + 1)});
+        }
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}

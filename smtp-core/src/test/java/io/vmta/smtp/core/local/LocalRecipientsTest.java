@@ -1,0 +1,54 @@
+package io.vmta.smtp.core.local;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.vmta.smtp.core.local.LocalRecipients.Kind.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LocalRecipientsTest {
+
+  private final LocalRecipients local = new LocalRecipients(
+      List.of("Example.TEST", "other.test"),
+      List.of("alice@example.test", "Bob@example.test"),
+      Map.of("postmaster@example.test", List.of("alice@example.test"),
+          "team@example.test", List.of("alice@example.test", "bob@example.test", "carol@remote.test"),
+          "loop1@example.test", List.of("loop2@example.test"),
+          "loop2@example.test", List.of("loop1@example.test", "bob@example.test"),
+          "keep@example.test", List.of("keep@example.test", "alice@example.test")));
+
+  @Test
+  void classifiesWithoutCase() {
+    assertThat(local.classify("ALICE@example.test")).isEqualTo(USER);
+    assertThat(local.classify("bob@EXAMPLE.test")).isEqualTo(USER);
+    assertThat(local.classify("team@example.test")).isEqualTo(ALIAS);
+    assertThat(local.classify("postmaster@example.test")).isEqualTo(ALIAS);
+    assertThat(local.classify("Postmaster@other.test")).isEqualTo(POSTMASTER);
+    assertThat(local.classify("nobody@example.test")).isEqualTo(UNKNOWN);
+    assertThat(local.classify("alice@remote.test")).isEqualTo(REMOTE);
+    assertThat(local.classify("no-at-sign")).isEqualTo(REMOTE);
+  }
+
+  @Test
+  void expandsAliasesRecursivelyWithoutDuplicates() {
+    assertThat(local.expand(List.of("team@example.test", "alice@example.test")))
+        .containsExactly("alice@example.test", "bob@example.test", "carol@remote.test");
+  }
+
+  @Test
+  void aliasLoopsEnd() {
+    assertThat(local.expand(List.of("loop1@example.test"))).containsExactly("loop1@example.test", "bob@example.test");
+  }
+
+  @Test
+  void anAliasNamingItselfKeepsACopy() {
+    assertThat(local.expand(List.of("keep@example.test"))).containsExactly("keep@example.test", "alice@example.test");
+  }
+
+  @Test
+  void nonAliasesPassUnchanged() {
+    assertThat(local.expand(List.of("Carol@Remote.test"))).containsExactly("Carol@Remote.test");
+  }
+}
