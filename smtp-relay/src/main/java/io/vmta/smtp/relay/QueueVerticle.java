@@ -1,0 +1,101 @@
+package io.vmta.smtp.relay;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vmta.smtp.core.local.LocalRecipients;
+import io.vmta.smtp.core.queue.Envelope;
+import io.vmta.smtp.core.queue.QueueAddresses;
+import io.vmta.smtp.core.queue.QueueId;
+import io.vmta.smtp.core.queue.QueuedMessage;
+import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import io.vmta.smtp.relay.impl.Deliveries;
+import io.vmta.smtp.relay.maildir.Maildir;
+import io.vmta.smtp.relay.spool.FileSpool;
+import io.vmta.smtp.relay.spool.Spool;
+import io.vmta.smtp.relay.spool.SpoolEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The durable queue: answers {@code mta.queue.submit} with the queue id once the message is
+ * on disk, resumes everything in the spool at start, and delivers (local Maildir for now).
+ * Deploy one instance per node: it owns its spool directory.
+ */
+public class QueueVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(QueueVerticle.class);
+
+  private final QueueOptions explicitOptions;
+  private QueueOptions options;
+  private LocalRecipients local;
+  private Spool spool;
+  private Deliveries deliveries;
+  private MessageConsumer<QueuedMessage> consumer;
+
+  /** Reads its options from the deployment configuration ({@link QueueOptions} JSON). */
+  public QueueVerticle() {
+    this(null);
+  }
+
+  /** Uses {@code options} (copied) rather than the deployment configuration. */
+  public QueueVerticle(QueueOptions options) {
+    this.explicitOptions = options == null ? null : new QueueOptions(options);
+  }
+
+  @Override
+  public Future<?> start() {
+    options = explicitOptions != null ? explicitOptions : new QueueOptions(config());
+    Path dataDir = Path.of(options.getDataDir());
+    local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases());
+    spool = new FileSpool(vertx, dataDir.resolve("spool"));
+    deliveries = new Deliveries(vertx, options, spool, new Maildir(vertx, dataDir.resolve("mail")), local);
+    QueuedMessageCodec.register(vertx);
+    return spool.recover().compose(found -> {
+      for (SpoolEntry e : found) {
+        deliveries.recover(e.envelope(), e.pendingRecipients(), e.state());
+      }
+      log.info("queue started with {} message(s) from the spool in {}", found.size(), dataDir.resolve("spool"));
+      consumer = vertx.eventBus().consumer(QueueAddresses.SUBMIT, this::submit);
+      return consumer.completion();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    deliveries.stop();
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered.eventually(() -> spool.close());
+  }
+
+  /** How many messages are queued on this node. */
+  public int size() {
+    return deliveries.size();
+  }
+
+  private void submit(Message<QueuedMessage> request) {
+    QueuedMessage message = request.body();
+    Envelope in = message.envelope();
+    String id = QueueId.isValid(in.id()) ? in.id() : QueueId.next();
+    List<String> recipients = local.expand(in.recipients());
+    Envelope envelope = in.withId(id).withRecipients(recipients);
+    spool.store(new QueuedMessage(envelope, message.content()))
+        .onSuccess(v -> {
+          log.info("{}: from=<{}>, size={}, nrcpt={} (queue active)", id, envelope.sender(),
+              message.content().length(), recipients.size());
+          request.reply(id);
+          vertx.eventBus().publish(QueueAddresses.EVENTS, new JsonObject().put("event", "queued").put("id", id)
+              .put("from", envelope.sender()).put("size", message.content().length()));
+          deliveries.add(envelope, message.content());
+        })
+        .onFailure(e -> {
+          log.error("{}: spool write failed: {}", id, e.toString());
+          request.fail(451, "queue file write error");
+        });
+  }
+}

@@ -1,0 +1,106 @@
+package io.vmta.smtp.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+import io.vertx.core.shareddata.LocalMap;
+import io.vmta.smtp.core.Reply;
+import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import io.vmta.smtp.server.impl.ServerContext;
+import io.vmta.smtp.server.impl.SmtpConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SMTP server: one {@link NetServer} per configured listener. Deploy one instance per event
+ * loop with the same options; Vert.x spreads the connections of a shared port over them. Every
+ * accepted message is sent to {@code mta.queue.submit} and acknowledged only on the queue's reply.
+ */
+public class SmtpServerVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(SmtpServerVerticle.class);
+
+  private static final Reply TOO_MANY_CONNECTIONS = Reply.of(421, "4.7.0", "Error: too many connections, try again later");
+
+  private final SmtpServerOptions explicitOptions;
+  private final List<NetServer> servers = new ArrayList<>();
+  private ServerContext ctx;
+
+  /** Reads its options from the deployment configuration ({@link SmtpServerOptions} JSON). */
+  public SmtpServerVerticle() {
+    this(null);
+  }
+
+  /** Uses {@code options} (copied) rather than the deployment configuration. */
+  public SmtpServerVerticle(SmtpServerOptions options) {
+    this.explicitOptions = options == null ? null : new SmtpServerOptions(options);
+  }
+
+  @Override
+  public Future<?> start() {
+    SmtpServerOptions options = explicitOptions != null ? explicitOptions : new SmtpServerOptions(config());
+    ctx = new ServerContext(vertx, options);
+    QueuedMessageCodec.register(vertx);
+    KeyCertOptions keyCert = keyCert(options);
+    Future<?> all = Future.succeededFuture();
+    for (ListenerOptions listener : options.getListeners()) {
+      all = all.compose(v -> listen(listener, keyCert));
+    }
+    return all;
+  }
+
+  private Future<NetServer> listen(ListenerOptions listener, KeyCertOptions keyCert) {
+    NetServerOptions netOptions = new NetServerOptions()
+        .setHost(listener.getHost())
+        .setPort(listener.getPort())
+        .setKeyCertOptions(keyCert)
+        .setSsl(listener.getMode() == ListenerMode.SMTPS)
+        .setTcpNoDelay(true);
+    NetServer server = vertx.createNetServer(netOptions);
+    server.connectHandler(socket -> accept(socket, listener.getMode()));
+    return server.listen().onSuccess(s -> {
+      servers.add(s);
+      log.info("listening for {} on {}:{}", listener.getMode().word(), listener.getHost(), s.actualPort());
+    });
+  }
+
+  private void accept(NetSocket socket, ListenerMode mode) {
+    String ip = socket.remoteAddress().hostAddress();
+    if (!ctx.tryAcquire(ip)) {
+      log.warn("too many connections: refusing [{}]", ip);
+      socket.write(TOO_MANY_CONNECTIONS.format(true)).eventually(socket::close);
+      return;
+    }
+    new SmtpConnection(ctx, socket, mode).start();
+  }
+
+  /** The ports actually bound, in the order of the listeners (useful with port 0). */
+  public List<Integer> actualPorts() {
+    return servers.stream().map(NetServer::actualPort).toList();
+  }
+
+  /**
+   * The configured PEM pair, or a self-signed one for the host name, made once per Vert.x
+   * instance so that every server instance presents the same certificate.
+   */
+  private KeyCertOptions keyCert(SmtpServerOptions options) {
+    if (options.getCertPath() != null) {
+      return new PemKeyCertOptions().setCertPath(options.getCertPath()).setKeyPath(options.getKeyPath());
+    }
+    LocalMap<String, String> generated = vertx.sharedData().getLocalMap("vmta.smtp.tls");
+    String paths = generated.computeIfAbsent(options.getHostname(), host -> {
+      SelfSignedCertificate cert = SelfSignedCertificate.create(host);
+      return cert.certificatePath() + "\n" + cert.privateKeyPath();
+    });
+    String[] pair = paths.split("\n");
+    return new PemKeyCertOptions().setCertPath(pair[0]).setKeyPath(pair[1]);
+  }
+}

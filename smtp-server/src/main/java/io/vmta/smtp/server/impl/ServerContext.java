@@ -1,0 +1,46 @@
+package io.vmta.smtp.server.impl;
+
+import io.vertx.core.Vertx;
+import io.vmta.smtp.core.local.Cidr;
+import io.vmta.smtp.core.local.LocalRecipients;
+import io.vmta.smtp.server.SmtpServerOptions;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/** What every session of one server verticle shares: options, policy data, limits. Immutable. */
+public final class ServerContext {
+
+  final Vertx vertx;
+  final SmtpServerOptions options;
+  final LocalRecipients local;
+  final List<Cidr> trusted;
+  final ConnectionLimiter limiter;
+
+  public ServerContext(Vertx vertx, SmtpServerOptions options) {
+    this.vertx = vertx;
+    this.options = new SmtpServerOptions(options);
+    this.local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases());
+    this.trusted = options.getTrustedNetworks().stream().map(Cidr::parse).toList();
+    this.limiter = new ConnectionLimiter(vertx, options.getMaxConnections(), options.getMaxConnectionsPerIp());
+  }
+
+  /** Takes a connection slot for {@code ip}; false when a connection limit is reached. */
+  public boolean tryAcquire(String ip) {
+    return limiter.tryAcquire(ip);
+  }
+
+  /** Whether {@code ip} is in one of the trusted networks (allowed to relay without AUTH). */
+  boolean isTrusted(String ip) {
+    if (trusted.isEmpty()) {
+      return false;
+    }
+    try {
+      // A literal IP address from the socket: InetAddress parses it without a DNS lookup.
+      InetAddress address = InetAddress.getByName(ip);
+      return trusted.stream().anyMatch(c -> c.contains(address));
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,308 @@
+package io.vmta.smtp.server.impl;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vmta.smtp.core.CommandParser;
+import io.vmta.smtp.core.Replies;
+import io.vmta.smtp.core.Reply;
+import io.vmta.smtp.core.SmtpCommand;
+import io.vmta.smtp.core.SmtpSyntaxException;
+import io.vmta.smtp.core.codec.BdatDecoder;
+import io.vmta.smtp.core.codec.CommandLineReader;
+import io.vmta.smtp.core.codec.DataDecoder;
+import io.vmta.smtp.core.codec.LineResult;
+import io.vmta.smtp.server.ListenerMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The byte side of one SMTP connection: buffers input, cuts it into command lines or message
+ * data, enforces the line, error and time limits, writes replies, and hands each command to
+ * the {@link SmtpSession}. While a command waits on something asynchronous (the queue, the TLS
+ * handshake) the socket is paused and no further input is interpreted.
+ */
+public final class SmtpConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
+
+  private enum InputMode { COMMAND, DISCARD_LINE, DATA, BDAT }
+
+  final ServerContext ctx;
+  final NetSocket socket;
+  final String clientIp;
+  private final SmtpSession session;
+
+  private Buffer input = Buffer.buffer();
+  private int pos;
+  private InputMode mode = InputMode.COMMAND;
+  private DataDecoder data;
+  private BdatDecoder bdat;
+  private boolean busy;
+  private boolean closed;
+  private boolean tlsUpgrading;
+  private int errors;
+  private long lastInput = System.nanoTime();
+  private long phaseStart;
+  private long timer = -1;
+
+  public SmtpConnection(ServerContext ctx, NetSocket socket, ListenerMode mode) {
+    this.ctx = ctx;
+    this.socket = socket;
+    this.clientIp = socket.remoteAddress().hostAddress();
+    this.session = new SmtpSession(this, mode, socket.isSsl());
+  }
+
+  /** Sends the greeting and starts reading. */
+  public void start() {
+    socket.handler(this::onData);
+    socket.closeHandler(v -> onClosed());
+    socket.exceptionHandler(e -> log.debug("connection from [{}]: {}", clientIp, e.toString()));
+    log.info("connect from [{}]", clientIp);
+    reply(Reply.of(220, null, ctx.options.getHostname() + " ESMTP vmta"));
+    armTimer();
+  }
+
+  private void onData(Buffer chunk) {
+    lastInput = System.nanoTime();
+    if (closed) {
+      return;
+    }
+    if (tlsUpgrading && !socket.isSsl()) {
+      // Plaintext that arrives between our 220 and the handshake (CVE-2011-0411): never read.
+      session.injectionDetected();
+      return;
+    }
+    if (pos >= input.length()) {
+      input = chunk;
+      pos = 0;
+    } else {
+      input.appendBuffer(chunk);
+    }
+    process();
+  }
+
+  private void process() {
+    while (!busy && !closed && pos < input.length() && step()) {
+      // each step consumes input or hands it on; it returns false when it needs more bytes
+    }
+    if (pos >= input.length()) {
+      input = Buffer.buffer();
+      pos = 0;
+    } else if (pos > 0 && !busy) {
+      input = input.getBuffer(pos, input.length());
+      pos = 0;
+    }
+  }
+
+  private boolean step() {
+    switch (mode) {
+      case COMMAND -> {
+        return readCommand();
+      }
+      case DISCARD_LINE -> {
+        int end = CommandLineReader.skipPastCrlf(input, pos);
+        pos = end < 0 ? input.length() : end;
+        if (end >= 0) {
+          mode = InputMode.COMMAND;
+        }
+      }
+      case DATA -> {
+        DataDecoder.Result r = data.feed(input, pos);
+        pos = r.consumedUpTo();
+        if (r.state() == DataDecoder.State.DONE) {
+          DataDecoder done = data;
+          data = null;
+          mode = InputMode.COMMAND;
+          session.dataEnded(done.content(), done.error());
+        }
+      }
+      case BDAT -> {
+        BdatDecoder.Result r = bdat.feed(input, pos);
+        pos = r.consumedUpTo();
+        if (r.state() == BdatDecoder.State.CHUNK_DONE) {
+          mode = InputMode.COMMAND;
+          session.chunkEnded(bdat);
+        }
+      }
+    }
+    return true;
+  }
+
+  private boolean readCommand() {
+    LineResult r = CommandLineReader.scan(input, pos, ctx.options.getMaxCommandLine());
+    switch (r.status()) {
+      case INCOMPLETE -> {
+        return false;
+      }
+      case TOO_LONG -> {
+        if (r.end() < 0) {
+          pos = input.length();
+          mode = InputMode.DISCARD_LINE;
+        } else {
+          pos = r.end();
+        }
+        error(Replies.LINE_TOO_LONG);
+      }
+      case BARE_LINE_END -> {
+        pos = r.end();
+        error(Reply.of(500, "5.5.2", "Error: bare CR or LF in command line"));
+      }
+      case LINE -> {
+        pos = r.end();
+        command(r.line());
+      }
+    }
+    return true;
+  }
+
+  private void command(Buffer line) {
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line.getBytes())).toString();
+    } catch (CharacterCodingException e) {
+      error(Reply.of(500, "5.5.2", "Error: command line is not valid UTF-8"));
+      return;
+    }
+    SmtpCommand cmd;
+    try {
+      cmd = CommandParser.parse(text);
+    } catch (SmtpSyntaxException e) {
+      error(e.reply());
+      return;
+    }
+    if (endsGroup(cmd) && pos < input.length()) {
+      // RFC 2920 3.1: these may only be the last command of a pipelined group.
+      log.warn("improper command pipelining after {} from [{}]", cmd.verb(), clientIp);
+      reply(Replies.SYNC_ERROR);
+      close();
+      return;
+    }
+    session.handle(cmd);
+  }
+
+  private static boolean endsGroup(SmtpCommand cmd) {
+    return cmd instanceof SmtpCommand.Ehlo || cmd instanceof SmtpCommand.Helo
+        || cmd instanceof SmtpCommand.Data || cmd instanceof SmtpCommand.Noop
+        || cmd instanceof SmtpCommand.StartTls || cmd instanceof SmtpCommand.Auth;
+  }
+
+  /** Writes a reply. */
+  void reply(Reply reply) {
+    if (!closed) {
+      socket.write(reply.format(true));
+    }
+  }
+
+  /** Writes an error reply and closes the connection once too many errors have happened. */
+  void error(Reply reply) {
+    reply(reply);
+    if (++errors >= ctx.options.getMaxErrors()) {
+      log.warn("too many errors from [{}]", clientIp);
+      reply(Replies.TOO_MANY_ERRORS);
+      close();
+    }
+  }
+
+  /** Switches to reading a DATA body. */
+  void enterData(DataDecoder decoder) {
+    data = decoder;
+    mode = InputMode.DATA;
+    phaseStart = System.nanoTime();
+  }
+
+  /** Switches to reading one BDAT chunk into {@code decoder}. */
+  void enterBdat(BdatDecoder decoder, long size) {
+    bdat = decoder;
+    decoder.beginChunk(size);
+    mode = InputMode.BDAT;
+    phaseStart = System.nanoTime();
+    if (size == 0) {
+      mode = InputMode.COMMAND;
+      session.chunkEnded(decoder);
+    }
+  }
+
+  /** Pauses input until {@code work} completes, then goes on with what was pipelined behind. */
+  <T> void await(Future<T> work) {
+    busy = true;
+    socket.pause();
+    work.onComplete(ar -> {
+      busy = false;
+      if (!closed) {
+        socket.resume();
+        process();
+      }
+    });
+  }
+
+  /**
+   * Like {@link #await} for the TLS handshake, which must go on reading from the socket:
+   * the socket is not paused, and {@link #onData} refuses whatever arrives meanwhile.
+   */
+  void awaitTls(Future<Void> handshake) {
+    busy = true;
+    handshake.onComplete(ar -> {
+      busy = false;
+      process();
+    });
+  }
+
+  /** Whether the client has sent bytes that have not been read yet. */
+  boolean hasPendingInput() {
+    return pos < input.length();
+  }
+
+  /** STARTTLS (RFC 3207): after the 220, the handshake; nothing sent before it is ever read. */
+  Future<Void> upgradeToTls() {
+    tlsUpgrading = true;
+    input = Buffer.buffer();
+    pos = 0;
+    return socket.upgradeToSsl().andThen(ar -> tlsUpgrading = false);
+  }
+
+  /** Closes the connection after the replies written so far. */
+  void close() {
+    if (!closed) {
+      closed = true;
+      socket.close();
+    }
+  }
+
+  private void onClosed() {
+    closed = true;
+    if (timer >= 0) {
+      ctx.vertx.cancelTimer(timer);
+    }
+    ctx.limiter.release(clientIp);
+    log.info("disconnect from [{}]", clientIp);
+  }
+
+  private void armTimer() {
+    long idleMs = ctx.options.getIdleTimeoutSeconds() * 1000L;
+    timer = ctx.vertx.setTimer(Math.max(1, idleMs), id -> checkTimeout());
+  }
+
+  private void checkTimeout() {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    long idleMs = ctx.options.getIdleTimeoutSeconds() * 1000L;
+    long dataMs = ctx.options.getDataTimeoutSeconds() * 1000L;
+    boolean inMessage = mode == InputMode.DATA || mode == InputMode.BDAT;
+    long idleLeft = idleMs - (now - lastInput) / 1_000_000;
+    long dataLeft = inMessage ? dataMs - (now - phaseStart) / 1_000_000 : Long.MAX_VALUE;
+    if (!busy && (idleLeft <= 0 || dataLeft <= 0)) {
+      log.info("timeout after {} from [{}]", inMessage ? "DATA" : "command", clientIp);
+      reply(Replies.TIMEOUT);
+      close();
+      return;
+    }
+    timer = ctx.vertx.setTimer(Math.max(1, Math.min(busy ? idleMs : idleLeft, dataLeft)), id -> checkTimeout());
+  }
+}

@@ -1,0 +1,166 @@
+package io.vmta.smtp.server;
+
+import io.vmta.smtp.core.queue.QueuedMessage;
+import io.vmta.smtp.server.testing.ServerFixture;
+import io.vmta.smtp.server.testing.TestSmtpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ordinary conversation and its policy replies, over a real socket. */
+class SmtpDialogueTest {
+
+  private ServerFixture server;
+
+  @BeforeEach
+  void start() {
+    server = new ServerFixture(ServerFixture.defaults().setMaxRecipients(3));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void ehloAdvertisesTheExtensions() throws Exception {
+    try (TestSmtpClient c = server.connect()) {
+      TestSmtpClient.Reply ehlo = c.command("EHLO client.example.org");
+      assertThat(ehlo.code()).isEqualTo(250);
+      assertThat(ehlo.lines()).containsExactly("250-mx.example.test", "250-PIPELINING", "250-SIZE 26214400",
+          "250-8BITMIME", "250-ENHANCEDSTATUSCODES", "250-STARTTLS", "250-SMTPUTF8", "250 CHUNKING");
+    }
+  }
+
+  @Test
+  void acceptsAMessageAndQueuesItByteForByteBehindOneReceivedHeader() throws Exception {
+    String body = "Subject: hi\r\n\r\n..leading dot\r\nline two\r\n";
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      assertThat(c.command("MAIL FROM:<sender@example.org>").last()).isEqualTo("250 2.1.0 Ok");
+      assertThat(c.command("RCPT TO:<Alice@example.test>").last()).isEqualTo("250 2.1.5 Ok");
+      assertThat(c.command("DATA").code()).isEqualTo(354);
+      TestSmtpClient.Reply done = c.command(body + ".");
+      assertThat(done.last()).startsWith("250 2.0.0 Ok: queued as ");
+      QueuedMessage m = server.nextQueued();
+      assertThat(done.last()).endsWith(m.envelope().id());
+      assertThat(m.envelope().sender()).isEqualTo("sender@example.org");
+      assertThat(m.envelope().recipients()).containsExactly("Alice@example.test");
+      String content = m.content().toString(StandardCharsets.UTF_8);
+      assertThat(content).startsWith("Received: from client.example.org ([127.0.0.1])\r\n\tby mx.example.test (vmta) with ESMTP id "
+          + m.envelope().id() + "\r\n\tfor <Alice@example.test>; ");
+      assertThat(content.substring(content.indexOf("\r\n", content.indexOf("\tfor ")) + 2))
+          .isEqualTo("Subject: hi\r\n\r\n.leading dot\r\nline two\r\n");
+      assertThat(content.split("Received:", -1)).hasSize(2);
+    }
+  }
+
+  @Test
+  void refusesUnknownUsersAndRelayingButKeepsGoodRecipients() throws Exception {
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      c.command("MAIL FROM:<>");
+      assertThat(c.command("RCPT TO:<nobody@example.test>").last()).startsWith("550 5.1.1 ");
+      assertThat(c.command("RCPT TO:<victim@elsewhere.example>").last()).startsWith("554 5.7.1 ");
+      assertThat(c.command("RCPT TO:<team@example.test>").code()).isEqualTo(250);
+      assertThat(c.command("RCPT TO:<postmaster@example.test>").code()).isEqualTo(250);
+      assertThat(c.command("RCPT TO:<Postmaster>").code()).isEqualTo(250);
+      assertThat(c.command("RCPT TO:<bob@example.test>").last()).startsWith("452 4.5.3 ");
+      c.command("DATA");
+      assertThat(c.command("Subject: x\r\n\r\nhello\r\n.").code()).isEqualTo(250);
+      assertThat(server.nextQueued().envelope().recipients())
+          .containsExactly("team@example.test", "postmaster@example.test", "postmaster@example.test");
+    }
+  }
+
+  @Test
+  void enforcesTheOrderOfCommands() throws Exception {
+    try (TestSmtpClient c = server.connect()) {
+      assertThat(c.command("MAIL FROM:<a@example.org>").last()).startsWith("503 5.5.1 ");
+      c.command("EHLO client.example.org");
+      assertThat(c.command("RCPT TO:<alice@example.test>").last()).startsWith("503 5.5.1 ");
+      assertThat(c.command("DATA").last()).startsWith("503 5.5.1 ");
+      c.command("MAIL FROM:<a@example.org>");
+      assertThat(c.command("MAIL FROM:<a@example.org>").last()).startsWith("503 5.5.1 ");
+      assertThat(c.command("DATA").last()).startsWith("503 5.5.1 ");
+      assertThat(c.command("RSET").code()).isEqualTo(250);
+      assertThat(c.command("RCPT TO:<alice@example.test>").code()).isEqualTo(503);
+      assertThat(c.command("QUIT").code()).isEqualTo(221);
+      assertThat(c.closedByServer()).isTrue();
+    }
+    assertThat(server.queued).isEmpty();
+  }
+
+  @Test
+  void refusesBadAddressSyntaxAndUnknownParameters() throws Exception {
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      assertThat(c.command("MAIL FROM:<a@@example.org>").code()).isIn(501, 553);
+      assertThat(c.command("MAIL FROM:a@example.org").code()).isEqualTo(501);
+      assertThat(c.command("MAIL FROM:<a@example.org> FOO=bar").last()).startsWith("555 5.5.4 ");
+      assertThat(c.command("MAIL FROM:<a@example.org> SIZE=99999999999").last()).startsWith("552 5.3.4 ");
+      assertThat(c.command("MAIL FROM:<jörg@example.org>").last()).startsWith("553 5.6.7 ");
+      assertThat(c.command("MAIL FROM:<jörg@example.org> SMTPUTF8").code()).isEqualTo(250);
+      assertThat(c.command("RCPT TO:<alice@exa mple.test>").code()).isIn(501, 553);
+      assertThat(c.command("RCPT TO:<" + "a".repeat(65) + "@example.test>").code()).isIn(501, 553);
+    }
+    assertThat(server.queued).isEmpty();
+  }
+
+  @Test
+  void anOverlongCommandLineIsRefusedAndTheSessionGoesOn() throws Exception {
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      assertThat(c.command("NOOP " + "x".repeat(600)).last()).startsWith("500 5.5.2 ");
+      assertThat(c.command("NOOP " + "x".repeat(505)).code()).isEqualTo(250);
+      assertThat(c.command("NOOP " + "x".repeat(506)).code()).isEqualTo(500);
+      assertThat(c.command("NOOP").code()).isEqualTo(250);
+    }
+  }
+
+  @Test
+  void aMessageOverTheSizeLimitIsRefusedWhileStreaming() throws Exception {
+    server.close();
+    server = new ServerFixture(ServerFixture.defaults().setMaxMessageSize(1000));
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      assertThat(c.command("MAIL FROM:<a@example.org> SIZE=1001").last()).startsWith("552 5.3.4 ");
+      c.command("MAIL FROM:<a@example.org> SIZE=500");
+      c.command("RCPT TO:<alice@example.test>");
+      c.command("DATA");
+      assertThat(c.command(("x".repeat(99) + "\r\n").repeat(11) + ".").last()).startsWith("552 5.3.4 ");
+      assertThat(c.command("NOOP").code()).isEqualTo(250);
+    }
+    assertThat(server.queued).isEmpty();
+  }
+
+  @Test
+  void closesAfterTooManyErrors() throws Exception {
+    try (TestSmtpClient c = server.connect()) {
+      for (int i = 0; i < 9; i++) {
+        assertThat(c.command("BOGUS").code()).isEqualTo(500);
+      }
+      c.send("BOGUS\r\n");
+      assertThat(c.read().code()).isEqualTo(500);
+      assertThat(c.read().last()).startsWith("421 4.7.0 ");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void aQueueFailureIs451AndNothingIsAcknowledged() throws Exception {
+    server.failQueue();
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      c.command("MAIL FROM:<a@example.org>");
+      c.command("RCPT TO:<alice@example.test>");
+      c.command("DATA");
+      assertThat(c.command("hello\r\n.").last()).startsWith("451 4.3.0 ");
+      assertThat(c.command("RCPT TO:<alice@example.test>").code()).isEqualTo(503);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.vmta.smtp.server.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vmta.smtp.core.queue.QueueAddresses;
+import io.vmta.smtp.core.queue.QueuedMessage;
+import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import io.vmta.smtp.server.SmtpServerOptions;
+import io.vmta.smtp.server.SmtpServerVerticle;
+
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server on a free loopback port with an in-memory queue consumer in place of the real
+ * queue: it records what it is handed and answers with the queue id, or fails on cue.
+ */
+public final class ServerFixture implements AutoCloseable {
+
+  public final Vertx vertx = Vertx.vertx();
+  public final BlockingQueue<QueuedMessage> queued = new LinkedBlockingQueue<>();
+  private volatile boolean queueFails;
+  private final SmtpServerVerticle server;
+
+  public ServerFixture(SmtpServerOptions options) {
+    QueuedMessageCodec.register(vertx);
+    vertx.eventBus().<QueuedMessage>consumer(QueueAddresses.SUBMIT, this::onSubmit);
+    server = new SmtpServerVerticle(options);
+    await(vertx.deployVerticle(server));
+  }
+
+  /** Options for a test server: loopback, port 0, a user and an alias in example.test. */
+  public static SmtpServerOptions defaults() {
+    return new SmtpServerOptions()
+        .setHostname("mx.example.test")
+        .setDomains(java.util.List.of("example.test"))
+        .setLocalUsers(java.util.List.of("alice@example.test", "bob@example.test"))
+        .setAliases(java.util.Map.of("team@example.test", java.util.List.of("alice@example.test")));
+  }
+
+  private void onSubmit(Message<QueuedMessage> message) {
+    if (queueFails) {
+      message.fail(451, "disk full");
+      return;
+    }
+    queued.add(message.body());
+    message.reply(message.body().envelope().id());
+  }
+
+  /** Makes the in-memory queue refuse every message from now on. */
+  public void failQueue() {
+    queueFails = true;
+  }
+
+  public int port() {
+    return server.actualPorts().get(0);
+  }
+
+  public TestSmtpClient connect() throws IOException {
+    TestSmtpClient client = new TestSmtpClient("127.0.0.1", port());
+    client.read();
+    return client;
+  }
+
+  /** The next queued message, waiting up to 10 s; null if none came. */
+  public QueuedMessage nextQueued() throws InterruptedException {
+    return queued.poll(10, TimeUnit.SECONDS);
+  }
+
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    await(vertx.close());
+  }
+}
