@@ -106,7 +106,8 @@ class MailAddressTest {
     assertThat(MailAddress.postmaster()).hasToString("Postmaster");
     assertThat(MailAddress.postmaster().isPostmaster()).isTrue();
     assertThat(MailAddress.postmaster().isAscii()).isTrue();
-    assertThat(MailAddress.parse("POSTMASTER").domain()).isNull();
+    assertThat(MailAddress.parse("POSTMASTER")).isEqualTo(MailAddress.postmaster());
+    assertThat(MailAddress.parse("POSTMASTER").localPart()).isEqualTo("Postmaster");
     assertThat(MailAddress.parse("PostMaster@example.com").isPostmaster()).isTrue();
     assertThat(MailAddress.parse("postmasters@example.com").isPostmaster()).isFalse();
     assertThatIllegalArgumentException().isThrownBy(() -> new MailAddress("alice", null));
