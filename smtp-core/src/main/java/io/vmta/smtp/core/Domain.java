@@ -52,6 +52,9 @@ public record Domain(String ascii) {
     if (text == null || text.isEmpty()) {
       throw new IllegalArgumentException("domain is empty");
     }
+    if (Ascii.hasControl(text)) {
+      throw new IllegalArgumentException("domain contains a control character");
+    }
     if (text.startsWith("[")) {
       AddressLiterals.validate(text);
       return text;
@@ -81,9 +84,6 @@ public record Domain(String ascii) {
   private static String asciiLabel(String label) {
     String ascii = label;
     if (!Ascii.isAscii(label)) {
-      if (Ascii.hasControl(label)) {
-        throw new IllegalArgumentException("domain contains a control character");
-      }
       try {
         // IDNA2003 as implemented by java.net.IDN; unassigned code points are refused.
         ascii = IDN.toASCII(label, IDN.USE_STD3_ASCII_RULES);

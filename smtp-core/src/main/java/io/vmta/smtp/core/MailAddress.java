@@ -23,7 +23,7 @@ public record MailAddress(String localPart, Domain domain, boolean utf8Domain) {
   private static final String POSTMASTER = "Postmaster";
   private static final String ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
 
-  /** Validates the local part and the domain-less Postmaster rule. */
+  /** Validates the local part; without domain only {@code Postmaster} (any case, stored as {@code Postmaster}). */
   public MailAddress {
     Objects.requireNonNull(localPart, "localPart");
     if (domain == null) {
@@ -33,6 +33,7 @@ public record MailAddress(String localPart, Domain domain, boolean utf8Domain) {
       if (utf8Domain) {
         throw new IllegalArgumentException("address without domain cannot have a UTF-8 domain");
       }
+      localPart = POSTMASTER;
     } else {
       validateLocalPart(localPart);
       if (utf8Domain && domain.isLiteral()) {
