@@ -27,6 +27,7 @@ final class SpoolRecords {
   static final byte STORE = 1;
   static final byte META = 2;
   static final byte REMOVE = 3;
+  static final byte END = 4;
   static final int HEADER = 14;
   static final int TRAILER = 4;
   static final int MAX_JSON = 16 << 20;
@@ -80,34 +81,34 @@ final class SpoolRecords {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
       long pos = 0;
-      while (pos < size) {
-        ByteBuffer header = ByteBuffer.allocate(HEADER);
-        if (size - pos < HEADER + TRAILER || !readFully(ch, header, pos)) {
+      while (pos >= 0 && pos < size) {
+        Parsed parsed = parseAt(ch, file, pos, size);
+        if (parsed == null) {
           damage = damage < 0 ? pos : damage;
-          break;
-        }
-        header.flip();
-        int magic = header.getInt();
-        byte version = header.get();
-        byte type = header.get();
-        int jsonLength = header.getInt();
-        int blobLength = header.getInt();
-        Location loc = new Location(file, pos, jsonLength, blobLength);
-        if (magic != MAGIC || version != VERSION || type < STORE || type > REMOVE
-            || jsonLength < 0 || jsonLength > MAX_JSON || blobLength < 0 || loc.end() > size) {
-          damage = damage < 0 ? pos : damage;
-          break;
-        }
-        JsonObject json = checkedJson(ch, header, loc);
-        if (json == null) {
-          damage = damage < 0 ? pos : damage;
+          pos = nextMagic(ch, pos + 1, size);
         } else {
-          records.add(new Parsed(type, json, loc));
+          records.add(parsed);
+          pos = parsed.location().end();
         }
-        pos = loc.end();
+      }
+      if (damage < 0 && !complete(records)) {
+        damage = size;
       }
     }
+    records.removeIf(r -> r.type() == END);
     return new Scan(records, damage);
+  }
+
+  /** Appends the END record that closes a batch file of {@code count} records. */
+  static void writeEnd(FileChannel ch, String file, int count) throws IOException {
+    write(ch, file, END, new JsonObject().put("records", count), null);
+  }
+
+  private static boolean complete(List<Parsed> records) {
+    int n = records.size();
+    return n > 0 && records.get(n - 1).type() == END
+        && records.get(n - 1).json().getInteger("records", -1) == n - 1
+        && records.stream().filter(r -> r.type() == END).count() == 1;
   }
 
   /** Reads the blob of the record at {@code loc}, verifying its framing and CRC first. */
@@ -133,6 +134,44 @@ final class SpoolRecords {
       }
       return Buffer.buffer(blob.array());
     }
+  }
+
+  /** The record at {@code pos} if its framing, CRC and JSON are all valid, else {@code null}. */
+  private static Parsed parseAt(FileChannel ch, String file, long pos, long size) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(HEADER);
+    if (size - pos < HEADER + TRAILER || !readFully(ch, header, pos)) {
+      return null;
+    }
+    header.flip();
+    int magic = header.getInt();
+    byte version = header.get();
+    byte type = header.get();
+    int jsonLength = header.getInt();
+    int blobLength = header.getInt();
+    Location loc = new Location(file, pos, jsonLength, blobLength);
+    if (magic != MAGIC || version != VERSION || type < STORE || type > END
+        || jsonLength < 0 || jsonLength > MAX_JSON || blobLength < 0 || loc.end() > size) {
+      return null;
+    }
+    JsonObject json = checkedJson(ch, header, loc);
+    return json == null ? null : new Parsed(type, json, loc);
+  }
+
+  /** The offset of the next occurrence of the magic number at or after {@code from}, or -1. */
+  private static long nextMagic(FileChannel ch, long from, long size) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(CHUNK + 3);
+    for (long start = from; start + 4 <= size; start += CHUNK) {
+      buf.clear().limit((int) Math.min(CHUNK + 3, size - start));
+      if (!readFully(ch, buf, start)) {
+        return -1;
+      }
+      for (int i = 0; i + 4 <= buf.limit(); i++) {
+        if (buf.getInt(i) == MAGIC) {
+          return start + i;
+        }
+      }
+    }
+    return -1;
   }
 
   private static JsonObject checkedJson(FileChannel ch, ByteBuffer header, Location loc) throws IOException {

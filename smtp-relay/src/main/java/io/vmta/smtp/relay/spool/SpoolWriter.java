@@ -178,6 +178,7 @@ final class SpoolWriter {
         for (Rec rec : recs) {
           locs.add(SpoolRecords.write(ch, name, rec.type(), rec.json(), rec.blob()));
         }
+        SpoolRecords.writeEnd(ch, name, recs.size());
         ch.force(true);
         fsyncs.incrementAndGet();
       }
