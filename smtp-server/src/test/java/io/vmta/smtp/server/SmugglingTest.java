@@ -30,7 +30,7 @@ class SmugglingTest {
 
   @ParameterizedTest(name = "false end {0}")
   @ValueSource(strings = {"\\n.\\n", "\\r.\\r", "\\r\\n.\\n", "\\n.\\r\\n", "\\r.\\r\\n", "\\r\\n.\\r",
-      "\\r\\n\\0.\\r\\n", "\\r\\n.\\0\\r\\n", "\\0\\r\\n.\\r\\n"})
+      "\\r\\n\\0.\\r\\n", "\\r\\n.\\0\\r\\n", "\\r\\n.\\0\\n"})
   void aFalseEndOfDataNeverEndsTheMessage(String escaped) throws Exception {
     String falseEnd = escaped.replace("\\r", "\r").replace("\\n", "\n").replace("\\0", "\0");
     try (TestSmtpClient c = server.connect()) {

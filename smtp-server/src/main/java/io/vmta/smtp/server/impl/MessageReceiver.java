@@ -38,12 +38,12 @@ final class MessageReceiver {
   }
 
   /** DATA content has ended (RFC 5321 4.1.1.4). */
-  void dataEnded(Transaction tx, Buffer content, DataDecoder.Error error) {
-    if (error != null) {
-      refuse(tx, error);
+  void dataEnded(Transaction tx, DataDecoder decoder) {
+    if (decoder.error() != null) {
+      refuse(tx, decoder.error());
       return;
     }
-    submit(tx, content);
+    submit(tx, decoder.content());
   }
 
   /**
@@ -51,8 +51,8 @@ final class MessageReceiver {
    * so that the command stream stays in step.
    */
   void bdat(SmtpCommand.Bdat c, Transaction tx, Reply problem) {
-    if (problem != null || (chunks == null && tx != null && tx.chunking())) {
-      discardReply = problem != null ? problem : Replies.BAD_SEQUENCE;
+    if (problem != null) {
+      discardReply = problem;
       conn.enterBdat(new BdatDecoder(0, Integer.MAX_VALUE), c.size());
       return;
     }

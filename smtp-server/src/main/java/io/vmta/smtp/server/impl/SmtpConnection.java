@@ -11,7 +11,7 @@ import io.vmta.smtp.core.SmtpSyntaxException;
 import io.vmta.smtp.core.codec.BdatDecoder;
 import io.vmta.smtp.core.codec.CommandLineReader;
 import io.vmta.smtp.core.codec.DataDecoder;
-import io.vmta.smtp.core.codec.LineResult;
+import io.vmta.smtp.core.codec.CommandLineReader.LineResult;
 import io.vmta.smtp.server.ListenerMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +118,7 @@ public final class SmtpConnection {
           DataDecoder done = data;
           data = null;
           mode = InputMode.COMMAND;
-          session.dataEnded(done.content(), done.error());
+          session.dataEnded(done);
         }
       }
       case BDAT -> {

@@ -1,6 +1,5 @@
 package io.vmta.smtp.server.impl;
 
-import io.vertx.core.buffer.Buffer;
 import io.vmta.smtp.core.BodyType;
 import io.vmta.smtp.core.MailAddress;
 import io.vmta.smtp.core.MailParameters;
@@ -239,8 +238,8 @@ final class SmtpSession {
     conn.close();
   }
 
-  void dataEnded(Buffer content, DataDecoder.Error error) {
-    receiver.dataEnded(tx, content, error);
+  void dataEnded(DataDecoder decoder) {
+    receiver.dataEnded(tx, decoder);
   }
 
   void chunkEnded(BdatDecoder decoder) {
