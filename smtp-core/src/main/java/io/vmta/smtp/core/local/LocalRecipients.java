@@ -76,12 +76,12 @@ public final class LocalRecipients {
 
   /**
    * Replaces aliases by what they point to, recursively up to {@link #MAX_ALIAS_DEPTH}, and
-   * removes duplicates, keeping first-seen order. An alias loop or one pointing too deep ends in
+   * removes duplicates (ignoring case), keeping the first-seen spelling and order. An alias loop or one pointing too deep ends in
    * the addresses reached so far; an alias that names itself also delivers to a mailbox of that
    * name, which lets {@code a -> [a, b]} keep a copy.
    */
   public List<String> expand(Collection<String> recipients) {
-    Set<String> out = new LinkedHashSet<>();
+    Map<String, String> out = new java.util.LinkedHashMap<>();
     Deque<String[]> work = new ArrayDeque<>();
     for (String r : recipients) {
       work.add(new String[] {r, "0"});
@@ -94,18 +94,18 @@ public final class LocalRecipients {
       String key = lower(address);
       List<String> targets = aliases.get(key);
       if (targets == null || depth >= MAX_ALIAS_DEPTH || !seenAliases.add(key)) {
-        out.add(targets == null ? address : key);
+        out.putIfAbsent(key, targets == null ? address : key);
         continue;
       }
       for (String t : targets) {
         if (t.equals(key)) {
-          out.add(key);
+          out.putIfAbsent(key, key);
         } else {
           work.add(new String[] {t, Integer.toString(depth + 1)});
         }
       }
     }
-    return new ArrayList<>(out);
+    return new ArrayList<>(out.values());
   }
 
   private static String lower(String s) {

@@ -38,6 +38,13 @@ class LocalRecipientsTest {
   }
 
   @Test
+  void duplicatesDifferingOnlyInCaseAreDeliveredOnce() {
+    // Breadth first: the explicit recipients are met before what the alias expands to.
+    assertThat(local.expand(List.of("team@example.test", "ALICE@example.test", "Bob@Example.Test")))
+        .containsExactly("ALICE@example.test", "Bob@Example.Test", "carol@remote.test");
+  }
+
+  @Test
   void aliasLoopsEnd() {
     assertThat(local.expand(List.of("loop1@example.test"))).containsExactly("loop1@example.test", "bob@example.test");
   }

@@ -1,0 +1,139 @@
+package io.vmta.smtp.relay;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vmta.smtp.core.queue.Envelope;
+import io.vmta.smtp.core.queue.QueueAddresses;
+import io.vmta.smtp.core.queue.QueueId;
+import io.vmta.smtp.core.queue.QueuedMessage;
+import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The queue end to end on one Vert.x: event-bus submit, spool, Maildir, retries, restart. */
+class QueueVerticleTest {
+
+  @TempDir
+  Path dataDir;
+
+  private Vertx vertx;
+  private final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    QueuedMessageCodec.register(vertx);
+    vertx.eventBus().<JsonObject>consumer(QueueAddresses.EVENTS, m -> events.add(m.body()));
+  }
+
+  @AfterEach
+  void stop() {
+    await(vertx.close());
+  }
+
+  private QueueOptions options() {
+    return new QueueOptions()
+        .setDataDir(dataDir.toString())
+        .setDomains(List.of("example.test"))
+        .setLocalUsers(List.of("alice@example.test", "bob@example.test"))
+        .setAliases(Map.of("team@example.test", List.of("alice@example.test", "bob@example.test")))
+        .setInitialDelaySeconds(1);
+  }
+
+  private String deploy() {
+    return await(vertx.deployVerticle(new QueueVerticle(options())));
+  }
+
+  private String submit(String content, String... recipients) {
+    Envelope envelope = new Envelope(QueueId.next(), "sender@example.org", List.of(recipients), false, "8BITMIME",
+        "127.0.0.1", "client.example.org", null, Instant.now());
+    return await(vertx.eventBus().<String>request(QueueAddresses.SUBMIT,
+        new QueuedMessage(envelope, Buffer.buffer(content)))).body();
+  }
+
+  private JsonObject nextEvent(String type) throws InterruptedException {
+    while (true) {
+      JsonObject e = events.poll(20, TimeUnit.SECONDS);
+      assertThat(e).as("event " + type).isNotNull();
+      if (e.getString("event").equals(type)) {
+        return e;
+      }
+    }
+  }
+
+  private List<Path> newMail(String user) throws Exception {
+    Path dir = dataDir.resolve("mail/example.test").resolve(user).resolve("new");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.toList();
+    }
+  }
+
+  @Test
+  void deliversToMaildirThroughAliasesAndEmptiesTheSpool() throws Exception {
+    deploy();
+    String content = "Subject: hi\r\n\r\nbody \u00e9\r\n";
+    String id = submit(content, "team@example.test", "Alice@example.test");
+    assertThat(QueueId.isValid(id)).isTrue();
+    assertThat(nextEvent("removed").getString("id")).isEqualTo(id);
+    assertThat(newMail("alice")).hasSize(1);
+    assertThat(newMail("bob")).hasSize(1);
+    assertThat(Files.readString(newMail("alice").get(0))).isEqualTo(content);
+  }
+
+  @Test
+  void anUnwritableMaildirKeepsTheMessageAcrossARestartUntilItCanBeDelivered() throws Exception {
+    Files.createDirectories(dataDir.resolve("mail/example.test"));
+    Path blocker = dataDir.resolve("mail/example.test/alice");
+    Files.writeString(blocker, "not a directory");
+    String deployment = deploy();
+    String id = submit("Subject: later\r\n\r\nx\r\n", "alice@example.test");
+    assertThat(nextEvent("deferred").getString("id")).isEqualTo(id);
+    await(vertx.undeploy(deployment));
+    Files.delete(blocker);
+    deploy();
+    assertThat(nextEvent("removed").getString("id")).isEqualTo(id);
+    assertThat(newMail("alice")).hasSize(1);
+  }
+
+  @Test
+  void remoteRecipientsStayQueuedUntilTheRelayExists() throws Exception {
+    QueueVerticle queue = new QueueVerticle(options());
+    await(vertx.deployVerticle(queue));
+    String id = submit("Subject: out\r\n\r\nx\r\n", "someone@remote.example", "bob@example.test");
+    JsonObject deferred = nextEvent("deferred");
+    assertThat(deferred.getString("to")).isEqualTo("someone@remote.example");
+    assertThat(deferred.getString("id")).isEqualTo(id);
+    events.clear();
+    // The next attempt (after the 1 s initial delay) defers again: bob's copy is not sent twice.
+    assertThat(nextEvent("deferred").getString("to")).isEqualTo("someone@remote.example");
+    assertThat(newMail("bob")).hasSize(1);
+    assertThat(await(vertx.executeBlocking(queue::size))).isEqualTo(1);
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
