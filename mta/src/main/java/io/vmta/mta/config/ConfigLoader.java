@@ -1,5 +1,7 @@
 package io.vmta.mta.config;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -8,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.auth.UsersFile;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -41,11 +44,11 @@ public final class ConfigLoader {
     }
     Path absolute = file.toAbsolutePath().normalize();
     Path configDir = absolute.getParent();
-    return vertx.fileSystem().exists(absolute.toString())
-        .recover(e -> Future.succeededFuture(false))
-        .compose(exists -> exists
-            ? read(vertx, absolute, format, name)
-            : Future.failedFuture(new ConfigException(name + ": no such file")))
+    return vertx.fileSystem().readFile(absolute.toString())
+        .recover(e -> Future.failedFuture(new ConfigException(name + ": "
+            + (rootCause(e) instanceof NoSuchFileException ? "no such file"
+                : "cannot read: " + describe(e, format)), e)))
+        .compose(content -> parse(vertx, absolute, format, name, content.toString(UTF_8)))
         .compose(json -> {
           MtaOptions options = new MtaOptions(json);
           options.setUsers(options.resolveUsers(configDir).toString());
@@ -62,7 +65,7 @@ public final class ConfigLoader {
               .map(options);
         })
         .recover(e -> Future.failedFuture(!(e instanceof ConfigException c)
-            ? new ConfigException(name + ": " + describe(e), e)
+            ? new ConfigException(name + ": " + e, e)
             : c.key() != null ? c.prefixed(name) : c));
   }
 
@@ -85,7 +88,16 @@ public final class ConfigLoader {
     });
   }
 
-  private static Future<JsonObject> read(Vertx vertx, Path file, String format, String name) {
+  private static Future<JsonObject> parse(Vertx vertx, Path file, String format, String name,
+      String content) {
+    if (format.equals("yaml") && content.lines().allMatch(ConfigLoader::isYamlNothing)) {
+      // vertx-config 5.0.7 fails with a NullPointerException on a YAML file of comments only.
+      return Future.succeededFuture(new JsonObject());
+    }
+    if (content.isBlank()) {
+      return Future.failedFuture(new ConfigException(
+          name + ": empty file; write {} for the defaults"));
+    }
     ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
         .setIncludeDefaultStores(false)
         .setScanPeriod(0)
@@ -95,8 +107,14 @@ public final class ConfigLoader {
             .setConfig(new JsonObject().put("path", file.toString()))));
     return retriever.getConfig()
         .recover(e -> Future.failedFuture(new ConfigException(
-            name + ": not valid " + format.toUpperCase(Locale.ROOT) + ": " + describe(e), e)))
+            name + ": not valid " + format.toUpperCase(Locale.ROOT) + ": " + describe(e, format),
+            e)))
         .eventually(retriever::close);
+  }
+
+  private static boolean isYamlNothing(String line) {
+    String t = line.strip();
+    return t.isEmpty() || t.startsWith("#") || t.equals("---") || t.equals("...");
   }
 
   private static Future<Void> requireFile(Vertx vertx, boolean required, String key, String path) {
@@ -117,15 +135,40 @@ public final class ConfigLoader {
     return lower.endsWith(".yaml") || lower.endsWith(".yml") ? "yaml" : null;
   }
 
-  /** The most specific message of a parse failure, its first two lines joined (YAML puts the line there). */
-  private static String describe(Throwable e) {
+  private static Throwable rootCause(Throwable e) {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
     }
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    String[] lines = message.strip().split("\\R");
-    String text = lines.length > 1 ? lines[0].strip() + " " + lines[1].strip() : lines[0].strip();
-    return text.length() > 200 ? text.substring(0, 197) + "..." : text;
+    return cause;
+  }
+
+  /** A parse failure in one line: the parser's problem and position, without quoted snippets. */
+  private static String describe(Throwable e, String format) {
+    Throwable root = rootCause(e);
+    String message = root.getMessage();
+    // vertx-config casts the document to a Map (YAML) or reports a bare "Failed to decode" (JSON).
+    if (root instanceof ClassCastException || root instanceof NullPointerException
+        || "Failed to decode".equals(message)) {
+      return "the top level must be " + (format.equals("yaml") ? "a mapping of keys" : "an object");
+    }
+    if (message == null) {
+      return root.getClass().getSimpleName();
+    }
+    StringBuilder text = new StringBuilder();
+    for (String line : message.split("\\R")) {
+      // SnakeYAML quotes the offending source lines indented by four spaces, then a caret line.
+      if (line.isBlank() || line.startsWith("    ") || line.strip().matches("\\^+")) {
+        continue;
+      }
+      // Indented lines (" in 'string', line 3", " at [Source...") continue the line before.
+      String separator = text.length() == 0 ? "" : line.startsWith(" ") ? " " : "; ";
+      text.append(separator).append(line.strip());
+    }
+    String oneLine = text.toString()
+        .replace(" in 'string', ", " at ").replace(" in 'reader', ", " at ")
+        .replaceAll("\\[Source: [^;\\]]*; ", "[")
+        .replaceAll(":(;|$)", "$1");
+    return oneLine.length() > 240 ? oneLine.substring(0, 237) + "..." : oneLine;
   }
 }
