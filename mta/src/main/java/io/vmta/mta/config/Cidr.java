@@ -83,7 +83,8 @@ public final class Cidr {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Cidr c && c.prefixLength == prefixLength && Arrays.equals(c.network, network);
+    return o instanceof Cidr c
+        && c.prefixLength == prefixLength && Arrays.equals(c.network, network);
   }
 
   @Override

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations written as in the configuration: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 5d}. */
+/** Durations as in the configuration: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 5d}. */
 public final class Durations {
 
   private static final Pattern FORMAT = Pattern.compile("([0-9]{1,18})(ms|s|m|h|d)?");

@@ -2,6 +2,7 @@ package io.vmta.mta.config;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /** Limits of the SMTP server: sizes, counts and timeouts (DESIGN.md "Bounded everything"). */
@@ -202,7 +203,7 @@ public class LimitsOptions {
   }
 
   static Duration positive(String key, Duration value) {
-    Duration d = Objects.requireNonNull(value, key).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Duration d = Objects.requireNonNull(value, key).truncatedTo(ChronoUnit.MILLIS);
     if (d.isNegative() || d.isZero()) {
       throw ConfigReader.bad(key, "a positive duration", Durations.format(value));
     }

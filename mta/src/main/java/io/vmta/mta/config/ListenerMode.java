@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** What a listener is for; see DESIGN.md "Configuration". */
 public enum ListenerMode {
-  /** Port 25 role: mail for the local domains from anyone; relaying only when trusted or authenticated. */
+  /** Port 25 role: mail for the local domains from anyone; relay only when trusted or authed. */
   MX,
   /** Port 587 role: STARTTLS then AUTH before MAIL. */
   SUBMISSION,

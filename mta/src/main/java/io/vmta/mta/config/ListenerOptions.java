@@ -3,7 +3,7 @@ package io.vmta.mta.config;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
-/** One SMTP listener: {@code {"host": "0.0.0.0", "port": 2525, "mode": "mx"}}; port 0 is ephemeral. */
+/** One SMTP listener, {@code {"host": "0.0.0.0", "port": 2525, "mode": "mx"}}; port 0: any. */
 public class ListenerOptions {
 
   /** Default bind address: all IPv4 interfaces. */

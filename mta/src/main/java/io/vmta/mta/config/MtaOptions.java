@@ -173,8 +173,8 @@ public class MtaOptions {
 
   /** Sets the local domains (validated and normalised). */
   public MtaOptions setDomains(List<String> domains) {
-    this.domains = List.copyOf(
-        ConfigReader.strings(new JsonArray(new ArrayList<>(domains)), "domains", Names::domain, false));
+    this.domains = List.copyOf(ConfigReader.strings(
+        new JsonArray(new ArrayList<>(domains)), "domains", Names::domain, false));
     return this;
   }
 

@@ -40,7 +40,8 @@ public class RetryOptions {
     maxAge = r.duration("maxAge", DEFAULT_MAX_AGE);
     if (maxDelay.compareTo(initialDelay) < 0) {
       throw new ConfigException(r.key("maxDelay"), "must not be shorter than initialDelay ("
-          + Durations.format(initialDelay) + "), got " + ConfigReader.render(Durations.format(maxDelay)));
+          + Durations.format(initialDelay) + "), got "
+          + ConfigReader.render(Durations.format(maxDelay)));
     }
   }
 

@@ -23,7 +23,7 @@ public final class PasswordHashes {
   public static final int ITERATIONS = 210_000;
   /** Salt length of new hashes, in bytes. */
   public static final int SALT_BYTES = 32;
-  /** Upper bound on the iterations accepted by {@link #verify}, so a bad file cannot stall a worker. */
+  /** Most iterations {@link #verify} accepts, so that a bad users file cannot stall a worker. */
   public static final int MAX_ITERATIONS = 10_000_000;
 
   private static final String ALGORITHM = "pbkdf2";
