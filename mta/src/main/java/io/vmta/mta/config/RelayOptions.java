@@ -1,0 +1,174 @@
+package io.vmta.mta.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Outbound delivery: DNS servers for MX lookups, destination port, smarthost and retries. */
+public class RelayOptions {
+
+  /** Default DNS servers: none, meaning the system resolvers. */
+  public static final List<String> DEFAULT_DNS_SERVERS = List.of();
+  /** Default DNS port when a server is given without one. */
+  public static final int DEFAULT_DNS_PORT = 53;
+  /** Default destination SMTP port. */
+  public static final int DEFAULT_PORT = 25;
+
+  private static final String DNS_SERVER =
+      "an IP address with an optional port, like \"192.0.2.53:53\" or \"[2001:db8::53]:53\"";
+
+  private List<String> dnsServers = DEFAULT_DNS_SERVERS;
+  private int port = DEFAULT_PORT;
+  private JsonObject smarthost;
+  private RetryOptions retry = new RetryOptions();
+
+  /** The defaults. */
+  public RelayOptions() {
+  }
+
+  /** A copy. */
+  public RelayOptions(RelayOptions other) {
+    this.dnsServers = other.dnsServers;
+    this.port = other.port;
+    this.smarthost = other.smarthost == null ? null : other.smarthost.copy();
+    this.retry = new RetryOptions(other.retry);
+  }
+
+  /** Reads and validates JSON; errors name keys as {@code relay.port}. */
+  public RelayOptions(JsonObject json) {
+    this(json, "relay");
+  }
+
+  RelayOptions(JsonObject json, String path) {
+    ConfigReader r = new ConfigReader(json, path, "dnsServers", "port", "smarthost", "retry");
+    dnsServers = List.copyOf(r.strings("dnsServers", DEFAULT_DNS_SERVERS, RelayOptions::dnsServer));
+    port = r.port("port", DEFAULT_PORT, 1);
+    Object s = r.value("smarthost");
+    if (s != null && !(s instanceof JsonObject)) {
+      throw ConfigReader.bad(r.key("smarthost"), "an object or null", s);
+    }
+    smarthost = s == null ? null : ((JsonObject) s).copy();
+    retry = new RetryOptions(r.object("retry"), r.key("retry"));
+  }
+
+  /** These options as configuration JSON. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("dnsServers", new JsonArray(new ArrayList<>(dnsServers)))
+        .put("port", port)
+        .put("smarthost", smarthost == null ? null : smarthost.copy())
+        .put("retry", retry.toJson());
+  }
+
+  /** The DNS servers as {@code host:port} strings ({@code [v6]:port}); empty means the system's. */
+  public List<String> getDnsServers() {
+    return dnsServers;
+  }
+
+  /** The DNS servers as socket addresses, built without any lookup. */
+  public List<InetSocketAddress> dnsServerAddresses() {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (String server : dnsServers) {
+      int colon = server.lastIndexOf(':');
+      String host = server.substring(0, colon).replace("[", "").replace("]", "");
+      InetAddress address = Cidr.parseAddress(host);
+      out.add(new InetSocketAddress(address, Integer.parseInt(server.substring(colon + 1))));
+    }
+    return out;
+  }
+
+  /** Sets the DNS servers ({@code host} or {@code host:port}, IP literals only). */
+  public RelayOptions setDnsServers(List<String> dnsServers) {
+    List<String> checked = new ArrayList<>();
+    for (String server : dnsServers) {
+      checked.add(dnsServer(server, "dnsServers"));
+    }
+    this.dnsServers = List.copyOf(checked);
+    return this;
+  }
+
+  /** The destination SMTP port. */
+  public int getPort() {
+    return port;
+  }
+
+  /** Sets the destination SMTP port (1-65535; tests point it at a fake server). */
+  public RelayOptions setPort(int port) {
+    if (port < 1 || port > 65535) {
+      throw ConfigReader.bad("port", "a port number (1-65535)", port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  /** The smarthost settings, kept as given, or null to deliver directly to MX hosts. */
+  public JsonObject getSmarthost() {
+    return smarthost;
+  }
+
+  /** Sets the smarthost settings, or null. */
+  public RelayOptions setSmarthost(JsonObject smarthost) {
+    this.smarthost = smarthost;
+    return this;
+  }
+
+  /** The retry schedule. */
+  public RetryOptions getRetry() {
+    return retry;
+  }
+
+  /** Sets the retry schedule. */
+  public RelayOptions setRetry(RetryOptions retry) {
+    this.retry = Objects.requireNonNull(retry, "retry");
+    return this;
+  }
+
+  /** Checks {@code ip}, {@code ip:port}, {@code [ipv6]:port} or a bare IPv6; returns host:port. */
+  static String dnsServer(String text, String path) {
+    String host = text;
+    String portText = null;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0 || (close != text.length() - 1 && text.charAt(close + 1) != ':')) {
+        throw ConfigReader.bad(path, DNS_SERVER, text);
+      }
+      host = text.substring(1, close);
+      portText = close == text.length() - 1 ? null : text.substring(close + 2);
+    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+      host = text.substring(0, text.indexOf(':'));
+      portText = text.substring(text.indexOf(':') + 1);
+    }
+    int dnsPort = DEFAULT_DNS_PORT;
+    try {
+      Cidr.parseAddress(host);
+      if (portText != null) {
+        dnsPort = portText.matches("[0-9]{1,5}") ? Integer.parseInt(portText) : -1;
+      }
+    } catch (IllegalArgumentException e) {
+      throw ConfigReader.bad(path, DNS_SERVER, text);
+    }
+    if (dnsPort < 1 || dnsPort > 65535) {
+      throw ConfigReader.bad(path, DNS_SERVER, text);
+    }
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + dnsPort;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RelayOptions r && r.toJson().equals(toJson());
+  }
+
+  @Override
+  public int hashCode() {
+    return toJson().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return toJson().encode();
+  }
+}
