@@ -1,5 +1,7 @@
 package io.vmta.mta.config;
 
+import io.vmta.smtp.server.ListenerMode;
+
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 

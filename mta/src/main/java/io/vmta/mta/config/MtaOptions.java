@@ -1,5 +1,9 @@
 package io.vmta.mta.config;
 
+import io.vmta.smtp.core.local.Cidr;
+
+import io.vmta.smtp.server.ListenerMode;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;

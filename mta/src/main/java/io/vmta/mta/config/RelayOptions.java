@@ -1,5 +1,7 @@
 package io.vmta.mta.config;
 
+import io.vmta.smtp.core.local.Cidr;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;

@@ -12,14 +12,14 @@ public enum ListenerMode {
   SMTPS;
 
   /** The configuration word: {@code mx}, {@code submission} or {@code smtps}. */
-  public String word() {
+  public String jsonName() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Parses the configuration word, ignoring case. */
-  public static ListenerMode fromWord(String word) {
+  /** Parses the configuration word (lower case, as written in the configuration). */
+  public static ListenerMode fromJson(String word) {
     for (ListenerMode mode : values()) {
-      if (mode.word().equalsIgnoreCase(word)) {
+      if (mode.jsonName().equals(word)) {
         return mode;
       }
     }

@@ -32,11 +32,11 @@ public final class ListenerOptions {
       throw new IllegalArgumentException("port: must be a number from 0 to 65535, got " + port);
     }
     setPort(((Number) port).intValue());
-    setMode(ListenerMode.fromWord(json.getString("mode", "mx")));
+    setMode(ListenerMode.fromJson(json.getString("mode", "mx")));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("host", host).put("port", port).put("mode", mode.word());
+    return new JsonObject().put("host", host).put("port", port).put("mode", mode.jsonName());
   }
 
   public String getHost() {
@@ -82,6 +82,6 @@ public final class ListenerOptions {
 
   @Override
   public String toString() {
-    return mode.word() + "@" + host + ":" + port;
+    return mode.jsonName() + "@" + host + ":" + port;
   }
 }

@@ -68,7 +68,7 @@ public class SmtpServerVerticle extends VerticleBase {
     server.connectHandler(socket -> accept(socket, listener.getMode()));
     return server.listen().onSuccess(s -> {
       servers.add(s);
-      log.info("listening for {} on {}:{}", listener.getMode().word(), listener.getHost(), s.actualPort());
+      log.info("listening for {} on {}:{}", listener.getMode().jsonName(), listener.getHost(), s.actualPort());
     });
   }
 

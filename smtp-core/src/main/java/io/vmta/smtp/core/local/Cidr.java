@@ -83,7 +83,8 @@ public final class Cidr {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Cidr c && c.prefixLength == prefixLength && Arrays.equals(c.network, network);
+    return o instanceof Cidr c
+        && c.prefixLength == prefixLength && Arrays.equals(c.network, network);
   }
 
   @Override
@@ -96,7 +97,7 @@ public final class Cidr {
    *
    * @throws IllegalArgumentException when the text is not an IP literal (names are refused)
    */
-  static InetAddress parseAddress(String text) {
+  public static InetAddress parseAddress(String text) {
     if (text.matches("[0-9.]+")) {
       String[] parts = text.split("\\.", -1);
       if (parts.length != 4) {
