@@ -1,0 +1,105 @@
+package io.vmta.mta;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vmta.mta.config.ConfigException;
+import io.vmta.mta.config.ConfigLoader;
+import io.vmta.mta.config.MtaOptions;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The command line: {@code java -jar mta.jar [run] [--config FILE]} and
+ * {@code java -jar mta.jar hash-password}. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or
+ * configuration.
+ */
+public final class Cli {
+
+  static final String USAGE = String.join("\n",
+      "usage: java -jar mta.jar [run] [--config FILE]   start the MTA (defaults without --config)",
+      "       java -jar mta.jar hash-password           read a password on standard input, print its hash",
+      "       java -jar mta.jar --help                  this text");
+
+  private Cli() {
+  }
+
+  public static void main(String[] args) {
+    int code = run(List.of(args), System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs a command; for {@code run}, returns once the MTA is up (it keeps running) or failed. */
+  static int run(List<String> args, PrintStream out, PrintStream err) {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.println(USAGE);
+      return 0;
+    }
+    String command = args.isEmpty() || args.get(0).startsWith("-") ? "run" : args.get(0);
+    List<String> rest = args.isEmpty() || args.get(0).startsWith("-") ? args : args.subList(1, args.size());
+    switch (command) {
+      case "hash-password":
+        if (!rest.isEmpty()) {
+          return usage(err, "hash-password takes no arguments");
+        }
+        return HashPasswordCommand.run(System.in, out, err);
+      case "run":
+        Path config = null;
+        for (int i = 0; i < rest.size(); i++) {
+          if (rest.get(i).equals("--config") && i + 1 < rest.size()) {
+            config = Path.of(rest.get(++i));
+          } else {
+            return usage(err, "unknown argument: " + rest.get(i));
+          }
+        }
+        return start(config, err);
+      default:
+        return usage(err, "unknown command: " + command);
+    }
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    err.println("vmta: " + problem);
+    err.println(USAGE);
+    return 2;
+  }
+
+  private static int start(Path config, PrintStream err) {
+    Vertx vertx = Vertx.vertx();
+    Future<MtaOptions> options = config == null ? Future.succeededFuture(ConfigLoader.defaults())
+        : ConfigLoader.load(vertx, config);
+    CountDownLatch started = new CountDownLatch(1);
+    int[] code = {0};
+    options.compose(o -> vertx.deployVerticle(new MtaVerticle(o)))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            Throwable e = ar.cause();
+            code[0] = e instanceof ConfigException ? 2 : 1;
+            err.println("vmta: " + (e instanceof ConfigException ? e.getMessage() : "start-up failed: " + e));
+          }
+          started.countDown();
+        });
+    try {
+      started.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      code[0] = 1;
+    }
+    if (code[0] != 0) {
+      vertx.close();
+      return code[0];
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+    }, "vmta-shutdown"));
+    return 0;
+  }
+}

@@ -1,0 +1,166 @@
+package io.vmta.mta;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
+import io.vmta.mta.config.ConfigLoader;
+import io.vmta.mta.config.LimitsOptions;
+import io.vmta.mta.config.MtaOptions;
+import io.vmta.mta.config.RetryOptions;
+import io.vmta.smtp.auth.UsersFile;
+import io.vmta.smtp.relay.QueueOptions;
+import io.vmta.smtp.relay.QueueVerticle;
+import io.vmta.smtp.server.ListenerOptions;
+import io.vmta.smtp.server.SmtpServerOptions;
+import io.vmta.smtp.server.SmtpServerVerticle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole MTA in one Vert.x: the queue first (so nothing is accepted that cannot be stored),
+ * then one SMTP server instance per core on the configured listeners. Writes the bound ports to
+ * {@code <dataDir>/listeners.json} once it is up.
+ */
+public class MtaVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(MtaVerticle.class);
+
+  private final MtaOptions options;
+  private final int serverInstances;
+  private List<ListenerOptions> bound = List.of();
+
+  /** The MTA with {@code options} and one server instance per available processor. */
+  public MtaVerticle(MtaOptions options) {
+    this(options, Runtime.getRuntime().availableProcessors());
+  }
+
+  public MtaVerticle(MtaOptions options, int serverInstances) {
+    this.options = new MtaOptions(options);
+    this.serverInstances = Math.max(1, serverInstances);
+  }
+
+  @Override
+  public Future<?> start() {
+    Path dataDir = Path.of(options.getDataDir()).toAbsolutePath();
+    return vertx.executeBlocking(() -> prepare(dataDir))
+        .compose(tls -> ConfigLoader.loadUsers(vertx, options).compose(users ->
+            vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users)))
+                .compose(q -> deployServers(serverOptions(tls, users)))))
+        .compose(v -> vertx.fileSystem().writeFile(dataDir.resolve("listeners.json").toString(),
+            listenersJson().toBuffer()))
+        .onSuccess(v -> log.info("vmta {} started: {} for {}", options.getHostname(), bound, options.getDomains()));
+  }
+
+  /** The listeners as bound (port 0 replaced by the actual port). */
+  public List<ListenerOptions> boundListeners() {
+    return bound;
+  }
+
+  private Future<Void> deployServers(SmtpServerOptions serverOptions) {
+    SmtpServerVerticle first = new SmtpServerVerticle(serverOptions);
+    return vertx.deployVerticle(first).compose(id -> {
+      // Port 0 means "any free port": the other instances must share the one the first got.
+      List<ListenerOptions> actual = new ArrayList<>();
+      List<Integer> ports = first.actualPorts();
+      for (int i = 0; i < ports.size(); i++) {
+        actual.add(new ListenerOptions(serverOptions.getListeners().get(i)).setPort(ports.get(i)));
+      }
+      bound = List.copyOf(actual);
+      if (serverInstances == 1) {
+        return Future.succeededFuture();
+      }
+      SmtpServerOptions rest = new SmtpServerOptions(serverOptions).setListeners(actual);
+      return vertx.deployVerticle(() -> new SmtpServerVerticle(rest),
+          new DeploymentOptions().setInstances(serverInstances - 1)).mapEmpty();
+    });
+  }
+
+  private SmtpServerOptions serverOptions(String[] tls, UsersFile users) {
+    LimitsOptions limits = options.getLimits();
+    return new SmtpServerOptions()
+        .setHostname(options.getHostname())
+        .setListeners(options.getListeners().stream()
+            .map(l -> new ListenerOptions(l.getHost(), l.getPort(), l.getMode())).toList())
+        .setCertPath(tls[0])
+        .setKeyPath(tls[1])
+        .setMaxMessageSize(limits.getMaxMessageSize())
+        .setMaxRecipients(limits.getMaxRecipients())
+        .setMaxConnections(limits.getMaxConnections())
+        .setMaxConnectionsPerIp(limits.getMaxConnectionsPerIp())
+        .setMaxErrors(limits.getMaxErrors())
+        .setIdleTimeoutSeconds((int) limits.getIdleTimeout().toSeconds())
+        .setDataTimeoutSeconds((int) limits.getDataTimeout().toSeconds())
+        .setQueueTimeoutSeconds((int) limits.getCommandTimeout().toSeconds())
+        .setMaxCommandLine(limits.getMaxCommandLine())
+        .setMaxLineLength(limits.getMaxLineLength())
+        .setDomains(options.getDomains())
+        .setLocalUsers(new ArrayList<>(users.addresses()))
+        .setAliases(options.getAliases())
+        .setTrustedNetworks(options.getTrustedNetworks());
+  }
+
+  private QueueOptions queueOptions(Path dataDir, UsersFile users) {
+    RetryOptions retry = options.getRelay().getRetry();
+    return new QueueOptions()
+        .setDataDir(dataDir.toString())
+        .setHostname(options.getHostname())
+        .setDomains(options.getDomains())
+        .setLocalUsers(new ArrayList<>(users.addresses()))
+        .setAliases(options.getAliases())
+        .setInitialDelaySeconds(Math.max(1, retry.getInitialDelay().toSeconds()))
+        .setMaxDelaySeconds(Math.max(1, retry.getMaxDelay().toSeconds()))
+        .setMaxAgeSeconds(retry.getMaxAge().toSeconds());
+  }
+
+  /**
+   * Creates the data directory and returns the TLS pair to use: the configured one, or a
+   * self-signed one generated on the first start into {@code <dataDir>/tls} and kept.
+   */
+  private String[] prepare(Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    if (options.getTls().isConfigured()) {
+      return new String[] {options.getTls().getCertPath(), options.getTls().getKeyPath()};
+    }
+    Path dir = dataDir.resolve("tls");
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    if (!Files.exists(cert) || !Files.exists(key)) {
+      Files.createDirectories(dir);
+      SelfSignedCertificate generated = SelfSignedCertificate.create(options.getHostname());
+      try {
+        Files.copy(Path.of(generated.privateKeyPath()), key, StandardCopyOption.REPLACE_EXISTING);
+        restrict(key);
+        Files.copy(Path.of(generated.certificatePath()), cert, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        generated.delete();
+      }
+      log.info("generated a self-signed certificate for {} in {}", options.getHostname(), dir);
+    }
+    return new String[] {cert.toString(), key.toString()};
+  }
+
+  private static void restrict(Path key) {
+    try {
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException | IOException e) {
+      log.warn("could not restrict the permissions of {}: {}", key, e.toString());
+    }
+  }
+
+  private JsonObject listenersJson() {
+    JsonArray array = new JsonArray();
+    bound.forEach(l -> array.add(l.toJson()));
+    return new JsonObject().put("listeners", array);
+  }
+}
