@@ -91,7 +91,7 @@ public class MtaVerticle extends VerticleBase {
     return new SmtpServerOptions()
         .setHostname(options.getHostname())
         .setListeners(options.getListeners().stream()
-            .map(l -> new ListenerOptions(l.getHost(), l.getPort(), l.getMode())).toList())
+            .map(l -> new ListenerOptions(l)).toList())
         .setCertPath(tls[0])
         .setKeyPath(tls[1])
         .setMaxMessageSize(limits.getMaxMessageSize())

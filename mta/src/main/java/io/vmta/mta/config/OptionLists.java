@@ -1,6 +1,8 @@
 package io.vmta.mta.config;
 
 import io.vmta.smtp.core.local.Cidr;
+import io.vmta.smtp.server.ListenerMode;
+import io.vmta.smtp.server.ListenerOptions;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +27,7 @@ final class OptionLists {
         throw ConfigReader.bad(itemPath, "an object like {\"host\": \"0.0.0.0\", \"port\": 2525,"
             + " \"mode\": \"mx\"}", item);
       }
-      ListenerOptions listener = new ListenerOptions(json, itemPath);
+      ListenerOptions listener = listener(json, itemPath);
       for (int j = 0; j < out.size(); j++) {
         ListenerOptions other = out.get(j);
         if (listener.getPort() != 0 && other.getPort() == listener.getPort()
@@ -37,6 +39,23 @@ final class OptionLists {
       out.add(listener);
     }
     return List.copyOf(out);
+  }
+
+  /** One listener, {@code {"host": "0.0.0.0", "port": 2525, "mode": "mx"}}; errors name the key. */
+  static ListenerOptions listener(JsonObject json, String path) {
+    ConfigReader r = new ConfigReader(json, path, "host", "port", "mode");
+    String host = Names.host(r.string("host", ListenerOptions.DEFAULT_HOST), r.key("host"));
+    int port = r.port("port", MtaOptions.DEFAULT_MX_PORT, 0);
+    String m = r.string("mode", null);
+    ListenerMode mode = ListenerMode.MX;
+    if (m != null) {
+      try {
+        mode = ListenerMode.fromJson(m);
+      } catch (IllegalArgumentException e) {
+        throw ConfigReader.bad(r.key("mode"), "one of mx, submission, smtps", m);
+      }
+    }
+    return new ListenerOptions(host, port, mode);
   }
 
   /** The aliases: address keys to one address or a non-empty list, all lower-cased. */

@@ -1,5 +1,7 @@
 package io.vmta.mta.config;
 
+import io.vmta.smtp.server.ListenerOptions;
+
 import io.vmta.smtp.server.ListenerMode;
 
 import static org.assertj.core.api.Assertions.assertThat;

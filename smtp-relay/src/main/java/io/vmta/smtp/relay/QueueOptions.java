@@ -1,7 +1,7 @@
 package io.vmta.smtp.relay;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vmta.smtp.core.local.JsonLists;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,16 +42,9 @@ public final class QueueOptions {
   public QueueOptions(JsonObject json) {
     dataDir = json.getString("dataDir", dataDir);
     hostname = json.getString("hostname", hostname);
-    domains = strings(json.getJsonArray("domains"), domains);
-    localUsers = strings(json.getJsonArray("localUsers"), localUsers);
-    JsonObject al = json.getJsonObject("aliases");
-    if (al != null) {
-      aliases = new LinkedHashMap<>();
-      for (String key : al.fieldNames()) {
-        Object v = al.getValue(key);
-        aliases.put(key, v instanceof JsonArray a ? strings(a, List.of()) : List.of(String.valueOf(v)));
-      }
-    }
+    domains = JsonLists.strings(json.getJsonArray("domains"), domains);
+    localUsers = JsonLists.strings(json.getJsonArray("localUsers"), localUsers);
+    aliases = JsonLists.aliases(json.getJsonObject("aliases"), aliases);
     JsonObject retry = json.getJsonObject("retry", new JsonObject());
     initialDelaySeconds = retry.getLong("initialDelaySeconds", initialDelaySeconds);
     maxDelaySeconds = retry.getLong("maxDelaySeconds", maxDelaySeconds);
@@ -60,28 +53,17 @@ public final class QueueOptions {
   }
 
   public JsonObject toJson() {
-    JsonObject al = new JsonObject();
-    aliases.forEach((k, v) -> al.put(k, new JsonArray(new ArrayList<>(v))));
     return new JsonObject()
         .put("dataDir", dataDir)
         .put("hostname", hostname)
-        .put("domains", new JsonArray(new ArrayList<>(domains)))
-        .put("localUsers", new JsonArray(new ArrayList<>(localUsers)))
-        .put("aliases", al)
+        .put("domains", JsonLists.toJson(domains))
+        .put("localUsers", JsonLists.toJson(localUsers))
+        .put("aliases", JsonLists.toJson(aliases))
         .put("retry", new JsonObject()
             .put("initialDelaySeconds", initialDelaySeconds)
             .put("maxDelaySeconds", maxDelaySeconds)
             .put("maxAgeSeconds", maxAgeSeconds))
         .put("maxConcurrentDeliveries", maxConcurrentDeliveries);
-  }
-
-  private static List<String> strings(JsonArray array, List<String> fallback) {
-    if (array == null) {
-      return fallback;
-    }
-    List<String> out = new ArrayList<>();
-    array.forEach(o -> out.add(String.valueOf(o)));
-    return out;
   }
 
   public String getDataDir() { return dataDir; }

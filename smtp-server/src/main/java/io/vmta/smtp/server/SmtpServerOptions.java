@@ -2,6 +2,7 @@ package io.vmta.smtp.server;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vmta.smtp.core.local.JsonLists;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,25 +81,16 @@ public final class SmtpServerOptions {
     queueTimeoutSeconds = limits.getInteger("queueTimeoutSeconds", queueTimeoutSeconds);
     maxCommandLine = limits.getInteger("maxCommandLine", maxCommandLine);
     maxLineLength = limits.getInteger("maxLineLength", maxLineLength);
-    domains = strings(json.getJsonArray("domains"), domains);
-    localUsers = strings(json.getJsonArray("localUsers"), localUsers);
-    trustedNetworks = strings(json.getJsonArray("trustedNetworks"), trustedNetworks);
-    JsonObject al = json.getJsonObject("aliases");
-    if (al != null) {
-      aliases = new LinkedHashMap<>();
-      for (String key : al.fieldNames()) {
-        Object v = al.getValue(key);
-        aliases.put(key, v instanceof JsonArray a ? strings(a, List.of()) : List.of(String.valueOf(v)));
-      }
-    }
+    domains = JsonLists.strings(json.getJsonArray("domains"), domains);
+    localUsers = JsonLists.strings(json.getJsonArray("localUsers"), localUsers);
+    trustedNetworks = JsonLists.strings(json.getJsonArray("trustedNetworks"), trustedNetworks);
+    aliases = JsonLists.aliases(json.getJsonObject("aliases"), aliases);
   }
 
   /** The JSON form read by {@link #SmtpServerOptions(JsonObject)}. */
   public JsonObject toJson() {
     JsonArray ls = new JsonArray();
     listeners.forEach(l -> ls.add(l.toJson()));
-    JsonObject al = new JsonObject();
-    aliases.forEach((k, v) -> al.put(k, new JsonArray(new ArrayList<>(v))));
     return new JsonObject()
         .put("hostname", hostname)
         .put("listeners", ls)
@@ -114,19 +106,10 @@ public final class SmtpServerOptions {
             .put("queueTimeoutSeconds", queueTimeoutSeconds)
             .put("maxCommandLine", maxCommandLine)
             .put("maxLineLength", maxLineLength))
-        .put("domains", new JsonArray(new ArrayList<>(domains)))
-        .put("localUsers", new JsonArray(new ArrayList<>(localUsers)))
-        .put("aliases", al)
-        .put("trustedNetworks", new JsonArray(new ArrayList<>(trustedNetworks)));
-  }
-
-  private static List<String> strings(JsonArray array, List<String> fallback) {
-    if (array == null) {
-      return fallback;
-    }
-    List<String> out = new ArrayList<>();
-    array.forEach(o -> out.add(String.valueOf(o)));
-    return out;
+        .put("domains", JsonLists.toJson(domains))
+        .put("localUsers", JsonLists.toJson(localUsers))
+        .put("aliases", JsonLists.toJson(aliases))
+        .put("trustedNetworks", JsonLists.toJson(trustedNetworks));
   }
 
   public String getHostname() { return hostname; }
