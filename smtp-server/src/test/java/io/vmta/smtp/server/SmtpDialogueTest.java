@@ -119,6 +119,11 @@ class SmtpDialogueTest {
       assertThat(c.command("NOOP " + "x".repeat(505)).code()).isEqualTo(250);
       assertThat(c.command("NOOP " + "x".repeat(506)).code()).isEqualTo(500);
       assertThat(c.command("NOOP").code()).isEqualTo(250);
+      // An overlong line whose CRLF is split across two writes: the LF must still end it.
+      c.send("NOOP " + "y".repeat(700) + "\r");
+      c.send("\nNOOP\r\n");
+      assertThat(c.read().code()).isEqualTo(500);
+      assertThat(c.read().code()).isEqualTo(250);
     }
   }
 

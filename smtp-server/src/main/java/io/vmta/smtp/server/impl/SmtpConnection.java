@@ -105,11 +105,14 @@ public final class SmtpConnection {
         return readCommand();
       }
       case DISCARD_LINE -> {
+        // The rest of an overlong line; a CR at the very end may be the start of its CRLF.
         int end = CommandLineReader.skipPastCrlf(input, pos);
-        pos = end < 0 ? input.length() : end;
-        if (end >= 0) {
-          mode = InputMode.COMMAND;
+        if (end < 0) {
+          pos = CommandLineReader.discardableEnd(input, pos);
+          return false;
         }
+        pos = end;
+        mode = InputMode.COMMAND;
       }
       case DATA -> {
         DataDecoder.Result r = data.feed(input, pos);
@@ -141,7 +144,7 @@ public final class SmtpConnection {
       }
       case TOO_LONG -> {
         if (r.end() < 0) {
-          pos = input.length();
+          pos = CommandLineReader.discardableEnd(input, pos);
           mode = InputMode.DISCARD_LINE;
         } else {
           pos = r.end();

@@ -32,9 +32,15 @@ public final class ServerFixture implements AutoCloseable {
     await(vertx.deployVerticle(server));
   }
 
+  /** One certificate for every test server of the run: making one takes about a second. */
+  private static final io.vertx.core.net.SelfSignedCertificate CERT =
+      io.vertx.core.net.SelfSignedCertificate.create("mx.example.test");
+
   /** Options for a test server: loopback, port 0, a user and an alias in example.test. */
   public static SmtpServerOptions defaults() {
     return new SmtpServerOptions()
+        .setCertPath(CERT.certificatePath())
+        .setKeyPath(CERT.privateKeyPath())
         .setHostname("mx.example.test")
         .setDomains(java.util.List.of("example.test"))
         .setLocalUsers(java.util.List.of("alice@example.test", "bob@example.test"))
