@@ -100,6 +100,22 @@ public final class TestSmtpClient implements AutoCloseable {
     }
   }
 
+  /** Everything the server sends until it closes or is silent for {@code millis}. */
+  public byte[] drain(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    try {
+      for (int b = in.read(); b != -1; b = in.read()) {
+        got.write(b);
+      }
+    } catch (SocketTimeoutException silent) {
+      // nothing more came
+    } catch (IOException reset) {
+      // closed with a reset
+    }
+    return got.toByteArray();
+  }
+
   /** STARTTLS's second half: the TLS handshake over the same socket, trusting any certificate. */
   public void upgrade() throws IOException {
     try {
