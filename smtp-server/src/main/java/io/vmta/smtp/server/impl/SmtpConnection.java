@@ -260,12 +260,17 @@ public final class SmtpConnection {
     return pos < input.length();
   }
 
-  /** STARTTLS (RFC 3207): after the 220, the handshake; nothing sent before it is ever read. */
-  Future<Void> upgradeToTls() {
+  /**
+   * STARTTLS (RFC 3207): {@code ready} (the 220) goes out only once Vert.x has resolved the TLS
+   * context and is about to put the TLS handler in place, so the client's ClientHello can never
+   * arrive before it (writing the 220 first lost it on the first upgrade after start-up).
+   * Nothing read before the handshake is ever interpreted.
+   */
+  Future<Void> upgradeToTls(Reply ready) {
     tlsUpgrading = true;
     input = Buffer.buffer();
     pos = 0;
-    return socket.upgradeToSsl().andThen(ar -> tlsUpgrading = false);
+    return socket.upgradeToSsl(Buffer.buffer(ready.format(true))).andThen(ar -> tlsUpgrading = false);
   }
 
   /** Closes the connection after the replies written so far. */

@@ -216,8 +216,7 @@ final class SmtpSession {
       conn.error(Replies.BAD_SEQUENCE);
       return;
     }
-    conn.reply(Replies.READY_TO_START_TLS);
-    conn.awaitTls(conn.upgradeToTls()
+    conn.awaitTls(conn.upgradeToTls(Replies.READY_TO_START_TLS)
         .onSuccess(v -> {
           // RFC 3207 4.2: forget everything learnt before the handshake.
           tls = true;
