@@ -20,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,22 +70,31 @@ public class MtaVerticle extends VerticleBase {
   }
 
   private Future<Void> deployServers(SmtpServerOptions serverOptions) {
-    SmtpServerVerticle first = new SmtpServerVerticle(serverOptions);
-    return vertx.deployVerticle(first).compose(id -> {
-      // Port 0 means "any free port": the other instances must share the one the first got.
-      List<ListenerOptions> actual = new ArrayList<>();
-      List<Integer> ports = first.actualPorts();
-      for (int i = 0; i < ports.size(); i++) {
-        actual.add(new ListenerOptions(serverOptions.getListeners().get(i)).setPort(ports.get(i)));
-      }
-      bound = List.copyOf(actual);
-      if (serverInstances == 1) {
-        return Future.succeededFuture();
-      }
-      SmtpServerOptions rest = new SmtpServerOptions(serverOptions).setListeners(actual);
-      return vertx.deployVerticle(() -> new SmtpServerVerticle(rest),
-          new DeploymentOptions().setInstances(serverInstances - 1)).mapEmpty();
+    return vertx.executeBlocking(() -> choosePorts(serverOptions.getListeners())).compose(listeners -> {
+      bound = listeners;
+      SmtpServerOptions shared = new SmtpServerOptions(serverOptions).setListeners(listeners);
+      return vertx.deployVerticle(() -> new SmtpServerVerticle(shared),
+          new DeploymentOptions().setInstances(serverInstances)).mapEmpty();
     });
+  }
+
+  /**
+   * Port 0 means "any free port". Vert.x shares one port among the server instances only when
+   * they all ask for the same number, so a free port is chosen here, once, for all of them.
+   */
+  private static List<ListenerOptions> choosePorts(List<ListenerOptions> listeners) throws IOException {
+    List<ListenerOptions> out = new ArrayList<>();
+    for (ListenerOptions l : listeners) {
+      if (l.getPort() != 0) {
+        out.add(l);
+        continue;
+      }
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.bind(new InetSocketAddress(l.getHost(), 0));
+        out.add(new ListenerOptions(l).setPort(probe.getLocalPort()));
+      }
+    }
+    return List.copyOf(out);
   }
 
   private SmtpServerOptions serverOptions(String[] tls, UsersFile users) {
