@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,14 +34,18 @@ class StartupTest {
 
   @Disabled("bug: the first STARTTLS after start-up times out: a ClientHello sent right behind "
       + "'220 2.0.0 Ready to start TLS' is lost, the server logs 'STARTTLS ... failed: handshake "
-      + "timed out after 10000ms'; later upgrades, or a client that waits before its ClientHello, work")
+      + "timed out after 10000ms'; later upgrades, or a client that waits before its ClientHello, work. "
+      + "A race: by hand it fails on most fresh starts, in a Maven run it has also passed")
   @Test
   void theFirstStartTlsAfterStartUpCompletes() throws Exception {
-    try (MtaProcess mta = MtaProcess.start(dir); TestSmtpClient c = mta.connect()) {
-      c.command("EHLO client.example.org");
-      assertThat(c.command("STARTTLS").last()).isEqualTo("220 2.0.0 Ready to start TLS");
-      c.upgrade();
-      assertThat(c.command("EHLO client.example.org").code()).isEqualTo(250);
+    // swaks sends its ClientHello the moment it reads the 220; a Java client is too slow to lose it.
+    String swaks = Commands.require("swaks");
+    try (MtaProcess mta = MtaProcess.start(dir)) {
+      Commands.Result result = Commands.run(dir, Duration.ofSeconds(60), List.of(swaks,
+          "--server", "127.0.0.1:" + mta.port(), "--helo", "client.example.org", "-tls",
+          "--quit-after", "tls", "--timeout", "30"));
+      assertThat(result.exitCode()).as(result.output() + "\nserver:\n" + mta.log()).isZero();
+      assertThat(result.output()).contains("=== TLS started with cipher");
     }
   }
 
