@@ -155,6 +155,12 @@ final class MtaProcess implements AutoCloseable {
         "line containing " + List.of(parts), timeout);
   }
 
+  /** The first {@code count} output lines of the current run containing every one of {@code parts}. */
+  List<String> awaitLogs(int count, Duration timeout, String... parts) throws InterruptedException {
+    return output.awaitAll(l -> List.of(parts).stream().allMatch(l::contains), count,
+        "line(s) containing " + List.of(parts), timeout);
+  }
+
   /** The output of the current run so far. */
   String log() {
     return output.text();

@@ -46,21 +46,32 @@ final class ProcessOutput {
   }
 
   /** The first line (from the start of the output) matching {@code wanted}, waiting up to {@code timeout}. */
-  synchronized String await(Predicate<String> wanted, String what, Duration timeout) throws InterruptedException {
+  String await(Predicate<String> wanted, String what, Duration timeout) throws InterruptedException {
+    return awaitAll(wanted, 1, what, timeout).get(0);
+  }
+
+  /** The first {@code count} lines matching {@code wanted}, waiting up to {@code timeout} for them. */
+  synchronized List<String> awaitAll(Predicate<String> wanted, int count, String what, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> found = new ArrayList<>();
     int next = 0;
     while (true) {
-      for (; next < lines.size(); next++) {
+      for (; next < lines.size() && found.size() < count; next++) {
         if (wanted.test(lines.get(next))) {
-          return lines.get(next);
+          found.add(lines.get(next));
         }
       }
+      if (found.size() >= count) {
+        return found;
+      }
       if (ended) {
-        throw new AssertionError("the output ended without " + what + ":\n" + text());
+        throw new AssertionError("the output ended with " + found.size() + " of " + count + " " + what + ":\n" + text());
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("no " + what + " within " + timeout + " in the output:\n" + text());
+        throw new AssertionError(found.size() + " of " + count + " " + what + " within " + timeout
+            + " in the output:\n" + text());
       }
       wait(Math.max(1, left / 1_000_000));
     }
