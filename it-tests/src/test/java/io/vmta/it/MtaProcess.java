@@ -161,6 +161,11 @@ final class MtaProcess implements AutoCloseable {
         "line(s) containing " + List.of(parts), timeout);
   }
 
+  /** The output lines of the current run so far. */
+  List<String> logLines() {
+    return output.lines();
+  }
+
   /** The output of the current run so far. */
   String log() {
     return output.text();
