@@ -26,13 +26,8 @@ final class MtaProcess implements AutoCloseable {
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-  /**
-   * JVM options of the child by default. One processor means one SMTP server instance: with more,
-   * the product fails to start on port 0 (bug: the first instance binds port 0, the others then
-   * listen on the port it got as a new, unshared server and hit BindException; see
-   * StartupTest#startsOnPortZeroWithOneServerPerCore). Remove once fixed.
-   */
-  static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:ActiveProcessorCount=1");
+  /** JVM options of the child by default: none, as users run it. */
+  static final List<String> DEFAULT_JVM_OPTIONS = List.of();
 
   private final Path dataDir;
   private final Path config;
@@ -130,23 +125,6 @@ final class MtaProcess implements AutoCloseable {
       throw new AssertionError("greeting: " + greeting.text());
     }
     return client;
-  }
-
-  /**
-   * Workaround for a product bug: the first STARTTLS after start-up loses a ClientHello sent
-   * right behind the 220 reply, and the handshake times out on the server after 10 s (see
-   * StartupTest#theFirstStartTlsAfterStartUpCompletes). One upgrade, failed or not, makes later
-   * ones work. Remove once fixed; it then costs one quick handshake.
-   */
-  void warmUpTls() throws IOException {
-    try (TestSmtpClient c = connect()) {
-      c.command("EHLO warm-up.example.org");
-      if (c.command("STARTTLS").code() == 220) {
-        c.upgrade();
-      }
-    } catch (IOException firstHandshakeLost) {
-      // expected while the bug lasts
-    }
   }
 
   /** The first output line of the current run containing every one of {@code parts}. */

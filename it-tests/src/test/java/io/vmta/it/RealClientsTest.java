@@ -31,7 +31,6 @@ class RealClientsTest {
   @BeforeAll
   static void start() throws Exception {
     mta = MtaProcess.start(dir);
-    mta.warmUpTls();
   }
 
   @AfterAll

@@ -2,7 +2,6 @@ package io.vmta.it;
 
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.server.testing.TestSmtpClient;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,10 +17,6 @@ class StartupTest {
   @TempDir
   Path dir;
 
-  @Disabled("bug: with more than one processor, a listener on port 0 fails start-up with "
-      + "java.net.BindException: Address already in use (MtaVerticle.deployServers: the extra "
-      + "instances listen on the port the first one got, which Vert.x does not share with a "
-      + "server bound to port 0)")
   @Test
   void startsOnPortZeroWithOneServerPerCore() throws Exception {
     // Two processors at least, whatever the machine has: one server instance per processor.
@@ -32,10 +27,6 @@ class StartupTest {
     }
   }
 
-  @Disabled("bug: the first STARTTLS after start-up times out: a ClientHello sent right behind "
-      + "'220 2.0.0 Ready to start TLS' is lost, the server logs 'STARTTLS ... failed: handshake "
-      + "timed out after 10000ms'; later upgrades, or a client that waits before its ClientHello, work. "
-      + "A race: by hand it fails on most fresh starts, in a Maven run it has also passed")
   @Test
   void theFirstStartTlsAfterStartUpCompletes() throws Exception {
     // swaks sends its ClientHello the moment it reads the 220; a Java client is too slow to lose it.

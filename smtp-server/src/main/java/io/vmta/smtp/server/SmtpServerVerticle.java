@@ -12,6 +12,7 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.smtp.server.impl.ServerContext;
+import io.vmta.smtp.server.impl.SharedServerTls;
 import io.vmta.smtp.server.impl.SmtpConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,7 @@ public class SmtpServerVerticle extends VerticleBase {
     NetServer server = vertx.createNetServer(netOptions);
     server.connectHandler(socket -> accept(socket, listener.getMode()));
     return server.listen().onSuccess(s -> {
+      SharedServerTls.shareContextManager(s);
       servers.add(s);
       log.info("listening for {} on {}:{}", listener.getMode().jsonName(), listener.getHost(), s.actualPort());
     });
