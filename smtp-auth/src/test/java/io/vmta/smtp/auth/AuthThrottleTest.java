@@ -216,7 +216,8 @@ class AuthThrottleTest {
   @Test
   void badOptionsAreRejected() {
     Options d = Options.DEFAULTS;
-    assertThatThrownBy(() -> d.withWindow(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> d.withWindow(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> d.withWindow(null)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> d.withThresholds(0, 5)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> d.withThresholds(6, 5)).isInstanceOf(IllegalArgumentException.class);

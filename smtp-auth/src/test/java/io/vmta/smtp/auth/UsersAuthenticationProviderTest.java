@@ -44,7 +44,8 @@ class UsersAuthenticationProviderTest {
   @Test
   void theRightPasswordGivesTheLowerCasedAddress(VertxTestContext test) {
     login("ALICE@example.test", "s3cret").onComplete(test.succeeding(user -> test.verify(() -> {
-      assertThat(user.principal()).isEqualTo(new JsonObject().put("username", "alice@example.test"));
+      assertThat(user.principal())
+          .isEqualTo(new JsonObject().put("username", "alice@example.test"));
       assertThat(user.subject()).isEqualTo("alice@example.test");
       test.completeNow();
     })));
@@ -52,7 +53,8 @@ class UsersAuthenticationProviderTest {
 
   @Test
   void aUtf8PasswordVerifies(VertxTestContext test) {
-    login("bob@example.test", "pässwörd 🔑").onComplete(test.succeeding(user -> test.verify(() -> {
+    Future<User> bob = login("bob@example.test", "pässwörd 🔑");
+    bob.onComplete(test.succeeding(user -> test.verify(() -> {
       assertThat(user.principal().getString("username")).isEqualTo("bob@example.test");
       test.completeNow();
     })));
@@ -108,7 +110,8 @@ class UsersAuthenticationProviderTest {
 
   @Test
   void missingFieldsFailAsInvalidCredentials(VertxTestContext test) {
-    UsernamePasswordCredentials noPassword = new UsernamePasswordCredentials("alice@example.test", null);
+    UsernamePasswordCredentials noPassword =
+        new UsernamePasswordCredentials("alice@example.test", null);
     provider.authenticate(noPassword).onComplete(test.failing(err -> test.verify(() -> {
       assertThat(err).isInstanceOf(InvalidCredentialsException.class);
       test.completeNow();

@@ -124,7 +124,8 @@ class PlainServerTest {
   void theExchangeEndsAfterTheMessage() {
     SaslServer withIr = SaslMechanisms.create("PLAIN");
     withIr.start(msg("|alice|pw"));
-    assertThatThrownBy(() -> withIr.next(msg("|alice|pw"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> withIr.next(msg("|alice|pw")))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> withIr.start(null)).isInstanceOf(IllegalStateException.class);
 
     SaslServer without = SaslMechanisms.create("PLAIN");
