@@ -10,6 +10,8 @@ import io.vmta.mta.config.ConfigLoader;
 import io.vmta.mta.config.LimitsOptions;
 import io.vmta.mta.config.MtaOptions;
 import io.vmta.mta.config.RetryOptions;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vmta.smtp.auth.UsersAuthenticationProvider;
 import io.vmta.smtp.auth.UsersFile;
 import io.vmta.smtp.relay.QueueOptions;
 import io.vmta.smtp.relay.QueueVerticle;
@@ -58,7 +60,7 @@ public class MtaVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> prepare(dataDir))
         .compose(tls -> ConfigLoader.loadUsers(vertx, options).compose(users ->
             vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users)))
-                .compose(q -> deployServers(serverOptions(tls, users)))))
+                .compose(q -> deployServers(serverOptions(tls, users), new UsersAuthenticationProvider(vertx, users)))))
         .compose(v -> vertx.fileSystem().writeFile(dataDir.resolve("listeners.json").toString(),
             listenersJson().toBuffer()))
         .onSuccess(v -> log.info("vmta {} started: {} for {}", options.getHostname(), bound, options.getDomains()));
@@ -69,11 +71,11 @@ public class MtaVerticle extends VerticleBase {
     return bound;
   }
 
-  private Future<Void> deployServers(SmtpServerOptions serverOptions) {
+  private Future<Void> deployServers(SmtpServerOptions serverOptions, AuthenticationProvider auth) {
     return vertx.executeBlocking(() -> choosePorts(serverOptions.getListeners())).compose(listeners -> {
       bound = listeners;
       SmtpServerOptions shared = new SmtpServerOptions(serverOptions).setListeners(listeners);
-      return vertx.deployVerticle(() -> new SmtpServerVerticle(shared),
+      return vertx.deployVerticle(() -> new SmtpServerVerticle(shared, auth),
           new DeploymentOptions().setInstances(serverInstances)).mapEmpty();
     });
   }
@@ -118,7 +120,8 @@ public class MtaVerticle extends VerticleBase {
         .setDomains(options.getDomains())
         .setLocalUsers(new ArrayList<>(users.addresses()))
         .setAliases(options.getAliases())
-        .setTrustedNetworks(options.getTrustedNetworks());
+        .setTrustedNetworks(options.getTrustedNetworks())
+        .setRestrictSenders(options.isRestrictSenders());
   }
 
   private QueueOptions queueOptions(Path dataDir, UsersFile users) {

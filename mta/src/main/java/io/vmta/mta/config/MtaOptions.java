@@ -44,6 +44,9 @@ public class MtaOptions {
   private String users = DEFAULT_USERS;
   private Map<String, List<String>> aliases = Map.of();
   private List<String> trustedNetworks = List.of();
+  /** Authenticated users may send only as their login or an alias that points to it. */
+  public static final boolean DEFAULT_RESTRICT_SENDERS = true;
+  private boolean restrictSenders = DEFAULT_RESTRICT_SENDERS;
   private List<Cidr> trustedCidrs = List.of();
   private RelayOptions relay = new RelayOptions();
   private ManagementOptions management = new ManagementOptions();
@@ -68,6 +71,7 @@ public class MtaOptions {
     relay = new RelayOptions(other.relay);
     management = new ManagementOptions(other.management);
     cluster = new ClusterOptions(other.cluster);
+    restrictSenders = other.restrictSenders;
   }
 
   /**
@@ -78,7 +82,7 @@ public class MtaOptions {
   public MtaOptions(JsonObject json) {
     ConfigReader r = new ConfigReader(json, "", "hostname", "dataDir", "listeners", "tls",
         "limits", "domains", "users", "aliases", "trustedNetworks", "relay", "management",
-        "cluster");
+        "cluster", "restrictSenders");
     hostname = Names.domain(r.string("hostname", DEFAULT_HOSTNAME), "hostname");
     dataDir = r.string("dataDir", DEFAULT_DATA_DIR);
     if (r.has("listeners")) {
@@ -94,6 +98,7 @@ public class MtaOptions {
     relay = new RelayOptions(r.object("relay"), "relay");
     management = new ManagementOptions(r.object("management"), "management");
     cluster = new ClusterOptions(r.object("cluster"), "cluster");
+    restrictSenders = r.bool("restrictSenders", DEFAULT_RESTRICT_SENDERS);
   }
 
   /** The configuration as JSON that {@link #MtaOptions(JsonObject)} reads back equal. */
@@ -114,7 +119,8 @@ public class MtaOptions {
         .put("trustedNetworks", new JsonArray(new ArrayList<>(trustedNetworks)))
         .put("relay", relay.toJson())
         .put("management", management.toJson())
-        .put("cluster", cluster.toJson());
+        .put("cluster", cluster.toJson())
+        .put("restrictSenders", restrictSenders);
   }
 
   /** The name this server gives itself in greetings and Received headers (lower-case ASCII). */
@@ -273,6 +279,17 @@ public class MtaOptions {
         new ListenerOptions(ListenerOptions.DEFAULT_HOST, DEFAULT_SUBMISSION_PORT,
             ListenerMode.SUBMISSION),
         new ListenerOptions(ListenerOptions.DEFAULT_HOST, DEFAULT_SMTPS_PORT, ListenerMode.SMTPS));
+  }
+
+  /** Whether an authenticated user may send only as its own addresses (553 5.7.1 otherwise). */
+  public boolean isRestrictSenders() {
+    return restrictSenders;
+  }
+
+  /** Sets {@link #isRestrictSenders()}. */
+  public MtaOptions setRestrictSenders(boolean restrictSenders) {
+    this.restrictSenders = restrictSenders;
+    return this;
   }
 
   private static List<ListenerOptions> copyListeners(List<ListenerOptions> list) {

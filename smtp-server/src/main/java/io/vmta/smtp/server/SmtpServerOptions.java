@@ -49,6 +49,10 @@ public final class SmtpServerOptions {
   private List<String> localUsers = new ArrayList<>();
   private Map<String, List<String>> aliases = new LinkedHashMap<>();
   private List<String> trustedNetworks = new ArrayList<>();
+  private boolean restrictSenders = true;
+  private int authSlowAfter = 5;
+  private int authRefuseAfter = 20;
+  private int authWindowSeconds = 600;
 
   public SmtpServerOptions() {
   }
@@ -81,9 +85,13 @@ public final class SmtpServerOptions {
     queueTimeoutSeconds = limits.getInteger("queueTimeoutSeconds", queueTimeoutSeconds);
     maxCommandLine = limits.getInteger("maxCommandLine", maxCommandLine);
     maxLineLength = limits.getInteger("maxLineLength", maxLineLength);
+    authSlowAfter = limits.getInteger("authSlowAfter", authSlowAfter);
+    authRefuseAfter = limits.getInteger("authRefuseAfter", authRefuseAfter);
+    authWindowSeconds = limits.getInteger("authWindowSeconds", authWindowSeconds);
     domains = JsonLists.strings(json.getJsonArray("domains"), domains);
     localUsers = JsonLists.strings(json.getJsonArray("localUsers"), localUsers);
     trustedNetworks = JsonLists.strings(json.getJsonArray("trustedNetworks"), trustedNetworks);
+    restrictSenders = json.getBoolean("restrictSenders", restrictSenders);
     aliases = JsonLists.aliases(json.getJsonObject("aliases"), aliases);
   }
 
@@ -105,11 +113,15 @@ public final class SmtpServerOptions {
             .put("dataTimeoutSeconds", dataTimeoutSeconds)
             .put("queueTimeoutSeconds", queueTimeoutSeconds)
             .put("maxCommandLine", maxCommandLine)
-            .put("maxLineLength", maxLineLength))
+            .put("maxLineLength", maxLineLength)
+            .put("authSlowAfter", authSlowAfter)
+            .put("authRefuseAfter", authRefuseAfter)
+            .put("authWindowSeconds", authWindowSeconds))
         .put("domains", JsonLists.toJson(domains))
         .put("localUsers", JsonLists.toJson(localUsers))
         .put("aliases", JsonLists.toJson(aliases))
-        .put("trustedNetworks", JsonLists.toJson(trustedNetworks));
+        .put("trustedNetworks", JsonLists.toJson(trustedNetworks))
+        .put("restrictSenders", restrictSenders);
   }
 
   public String getHostname() { return hostname; }
@@ -148,4 +160,15 @@ public final class SmtpServerOptions {
   public SmtpServerOptions setAliases(Map<String, List<String>> v) { this.aliases = new LinkedHashMap<>(v); return this; }
   public List<String> getTrustedNetworks() { return trustedNetworks; }
   public SmtpServerOptions setTrustedNetworks(List<String> v) { this.trustedNetworks = new ArrayList<>(v); return this; }
+  /** Whether an authenticated user may use only its login and the aliases that point to it in MAIL FROM. */
+  public boolean isRestrictSenders() { return restrictSenders; }
+  public SmtpServerOptions setRestrictSenders(boolean v) { this.restrictSenders = v; return this; }
+  /** Failed AUTH from one IP within the window after which each attempt is delayed. */
+  public int getAuthSlowAfter() { return authSlowAfter; }
+  public SmtpServerOptions setAuthSlowAfter(int v) { this.authSlowAfter = v; return this; }
+  /** Failed AUTH from one IP within the window after which AUTH is refused (454 4.7.0). */
+  public int getAuthRefuseAfter() { return authRefuseAfter; }
+  public SmtpServerOptions setAuthRefuseAfter(int v) { this.authRefuseAfter = v; return this; }
+  public int getAuthWindowSeconds() { return authWindowSeconds; }
+  public SmtpServerOptions setAuthWindowSeconds(int v) { this.authWindowSeconds = v; return this; }
 }

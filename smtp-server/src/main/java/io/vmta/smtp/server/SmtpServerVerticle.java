@@ -2,6 +2,7 @@ package io.vmta.smtp.server;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -32,23 +33,33 @@ public class SmtpServerVerticle extends VerticleBase {
   private static final Reply TOO_MANY_CONNECTIONS = Reply.of(421, "4.7.0", "Error: too many connections, try again later");
 
   private final SmtpServerOptions explicitOptions;
+  private final AuthenticationProvider auth;
   private final List<NetServer> servers = new ArrayList<>();
   private ServerContext ctx;
 
-  /** Reads its options from the deployment configuration ({@link SmtpServerOptions} JSON). */
+  /** Reads its options from the deployment configuration ({@link SmtpServerOptions} JSON); no AUTH. */
   public SmtpServerVerticle() {
-    this(null);
+    this(null, null);
   }
 
-  /** Uses {@code options} (copied) rather than the deployment configuration. */
+  /** Uses {@code options} (copied) rather than the deployment configuration; no AUTH. */
   public SmtpServerVerticle(SmtpServerOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * Uses {@code options} and checks AUTH credentials with {@code auth} (for example
+   * {@code UsersAuthenticationProvider}); AUTH is offered only when {@code auth} is not null.
+   */
+  public SmtpServerVerticle(SmtpServerOptions options, AuthenticationProvider auth) {
     this.explicitOptions = options == null ? null : new SmtpServerOptions(options);
+    this.auth = auth;
   }
 
   @Override
   public Future<?> start() {
     SmtpServerOptions options = explicitOptions != null ? explicitOptions : new SmtpServerOptions(config());
-    ctx = new ServerContext(vertx, options);
+    ctx = new ServerContext(vertx, options, auth);
     QueuedMessageCodec.register(vertx);
     KeyCertOptions keyCert = keyCert(options);
     Future<?> all = Future.succeededFuture();

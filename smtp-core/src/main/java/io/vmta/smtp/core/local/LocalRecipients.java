@@ -75,6 +75,20 @@ public final class LocalRecipients {
   }
 
   /**
+   * Whether the user logged in as {@code login} may use {@code address} as its sender: its own
+   * address, or an alias that points to it directly.
+   */
+  public boolean mayUse(String login, String address) {
+    String l = lower(login);
+    String a = lower(address);
+    if (a.equals(l)) {
+      return true;
+    }
+    List<String> targets = aliases.get(a);
+    return targets != null && targets.contains(l);
+  }
+
+  /**
    * Replaces aliases by what they point to, recursively up to {@link #MAX_ALIAS_DEPTH}, and
    * removes duplicates (ignoring case), keeping the first-seen spelling and order. An alias loop or one pointing too deep ends in
    * the addresses reached so far; an alias that names itself also delivers to a mailbox of that

@@ -55,6 +55,16 @@ class LocalRecipientsTest {
   }
 
   @Test
+  void aUserMaySendAsItselfAndAsAliasesPointingToIt() {
+    assertThat(local.mayUse("alice@example.test", "Alice@Example.test")).isTrue();
+    assertThat(local.mayUse("alice@example.test", "postmaster@example.test")).isTrue();
+    assertThat(local.mayUse("ALICE@example.test", "team@example.test")).isTrue();
+    assertThat(local.mayUse("bob@example.test", "postmaster@example.test")).isFalse();
+    assertThat(local.mayUse("bob@example.test", "alice@example.test")).isFalse();
+    assertThat(local.mayUse("bob@example.test", "loop1@example.test")).isFalse();
+  }
+
+  @Test
   void nonAliasesPassUnchanged() {
     assertThat(local.expand(List.of("Carol@Remote.test"))).containsExactly("Carol@Remote.test");
   }

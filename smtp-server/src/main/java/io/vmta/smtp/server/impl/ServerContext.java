@@ -1,6 +1,8 @@
 package io.vmta.smtp.server.impl;
 
 import io.vertx.core.Vertx;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vmta.smtp.auth.AuthThrottle;
 import io.vmta.smtp.core.local.Cidr;
 import io.vmta.smtp.core.local.LocalRecipients;
 import io.vmta.smtp.server.SmtpServerOptions;
@@ -16,13 +18,20 @@ public final class ServerContext {
   final LocalRecipients local;
   final List<Cidr> trusted;
   final ConnectionLimiter limiter;
+  /** Checks AUTH credentials; null when this server offers no AUTH. */
+  final AuthenticationProvider auth;
+  final AuthThrottle throttle;
 
-  public ServerContext(Vertx vertx, SmtpServerOptions options) {
+  public ServerContext(Vertx vertx, SmtpServerOptions options, AuthenticationProvider auth) {
     this.vertx = vertx;
     this.options = new SmtpServerOptions(options);
     this.local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases());
     this.trusted = options.getTrustedNetworks().stream().map(Cidr::parse).toList();
     this.limiter = new ConnectionLimiter(vertx, options.getMaxConnections(), options.getMaxConnectionsPerIp());
+    this.auth = auth;
+    this.throttle = AuthThrottle.shared(vertx, AuthThrottle.Options.DEFAULTS
+        .withWindow(java.time.Duration.ofSeconds(options.getAuthWindowSeconds()))
+        .withThresholds(options.getAuthSlowAfter(), options.getAuthRefuseAfter()));
   }
 
   /** Takes a connection slot for {@code ip}; false when a connection limit is reached. */

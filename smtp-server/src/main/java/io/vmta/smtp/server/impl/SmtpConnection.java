@@ -3,6 +3,8 @@ package io.vmta.smtp.server.impl;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import io.vmta.smtp.auth.AuthReplies;
+import io.vmta.smtp.auth.sasl.SaslMechanisms;
 import io.vmta.smtp.core.CommandParser;
 import io.vmta.smtp.core.Replies;
 import io.vmta.smtp.core.Reply;
@@ -30,7 +32,7 @@ public final class SmtpConnection {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
 
-  private enum InputMode { COMMAND, DISCARD_LINE, DATA, BDAT }
+  private enum InputMode { COMMAND, DISCARD_LINE, DATA, BDAT, AUTH_LINE }
 
   final ServerContext ctx;
   final NetSocket socket;
@@ -42,6 +44,7 @@ public final class SmtpConnection {
   private InputMode mode = InputMode.COMMAND;
   private DataDecoder data;
   private BdatDecoder bdat;
+  private AuthExchange authExchange;
   private boolean busy;
   private boolean closed;
   private boolean tlsUpgrading;
@@ -124,6 +127,9 @@ public final class SmtpConnection {
           session.dataEnded(done);
         }
       }
+      case AUTH_LINE -> {
+        return readAuthLine();
+      }
       case BDAT -> {
         BdatDecoder.Result r = bdat.feed(input, pos);
         pos = r.consumedUpTo();
@@ -161,6 +167,39 @@ public final class SmtpConnection {
       }
     }
     return true;
+  }
+
+  /** A line of an AUTH exchange (RFC 4954 4): not a command, and longer lines are allowed. */
+  private boolean readAuthLine() {
+    LineResult r = CommandLineReader.scan(input, pos, SaslMechanisms.MAX_RESPONSE_LINE_OCTETS + 2);
+    AuthExchange exchange = authExchange;
+    switch (r.status()) {
+      case INCOMPLETE -> {
+        return false;
+      }
+      case LINE -> {
+        pos = r.end();
+        mode = InputMode.COMMAND;
+        exchange.line(r.line().toString(StandardCharsets.US_ASCII));
+      }
+      case TOO_LONG -> {
+        pos = r.end() < 0 ? CommandLineReader.discardableEnd(input, pos) : r.end();
+        mode = r.end() < 0 ? InputMode.DISCARD_LINE : InputMode.COMMAND;
+        exchange.badLine(AuthReplies.LINE_TOO_LONG);
+      }
+      case BARE_LINE_END -> {
+        pos = r.end();
+        mode = InputMode.COMMAND;
+        exchange.badLine(AuthReplies.MALFORMED_RESPONSE);
+      }
+    }
+    return true;
+  }
+
+  /** The next line the client sends answers an AUTH challenge. */
+  void expectAuthLine(AuthExchange exchange) {
+    authExchange = exchange;
+    mode = InputMode.AUTH_LINE;
   }
 
   private void command(Buffer line) {

@@ -1,5 +1,6 @@
 package io.vmta.smtp.server.impl;
 
+import io.vmta.smtp.auth.sasl.SaslMechanisms;
 import io.vmta.smtp.core.BodyType;
 import io.vmta.smtp.core.MailAddress;
 import io.vmta.smtp.core.MailParameters;
@@ -26,10 +27,14 @@ final class SmtpSession {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
+  private static final Reply SENDER_NOT_OWNED =
+      Reply.of(553, "5.7.1", "Error: sender address not owned by the authenticated user");
+
   private final SmtpConnection conn;
   private final ServerContext ctx;
   private final ListenerMode mode;
   private final MessageReceiver receiver;
+  private final AuthExchange auth;
   private boolean tls;
   private String heloName;
   private boolean esmtp;
@@ -42,6 +47,7 @@ final class SmtpSession {
     this.mode = mode;
     this.tls = tls;
     this.receiver = new MessageReceiver(conn, this);
+    this.auth = new AuthExchange(conn, this);
   }
 
   void handle(SmtpCommand command) {
@@ -73,8 +79,8 @@ final class SmtpSession {
       conn.error(Replies.EXPN_DISABLED);
     } else if (command instanceof SmtpCommand.Help) {
       conn.reply(Replies.HELP);
-    } else if (command instanceof SmtpCommand.Auth) {
-      conn.error(Reply.of(502, "5.5.1", "Error: authentication not available"));
+    } else if (command instanceof SmtpCommand.Auth c) {
+      auth.begin(c);
     } else {
       conn.error(Replies.SYNTAX_ERROR_COMMAND_UNRECOGNIZED);
     }
@@ -96,6 +102,9 @@ final class SmtpSession {
     lines.add("ENHANCEDSTATUSCODES");
     if (!tls) {
       lines.add("STARTTLS");
+    } else if (ctx.auth != null && authUser == null) {
+      // RFC 4954 4: AUTH only over TLS, so passwords never cross the network in clear.
+      lines.add("AUTH " + String.join(" ", SaslMechanisms.names()));
     }
     lines.add("SMTPUTF8");
     lines.add("CHUNKING");
@@ -112,7 +121,8 @@ final class SmtpSession {
       return;
     }
     if (mode != ListenerMode.MX && authUser == null) {
-      conn.error(Reply.of(530, "5.7.0", "Error: authentication required"));
+      // RFC 6409 4.3 / RFC 8314: submission needs an authenticated user (and TLS first).
+      conn.error(tls ? Replies.AUTH_REQUIRED : Replies.STARTTLS_REQUIRED);
       return;
     }
     MailParameters p = c.params();
@@ -127,6 +137,13 @@ final class SmtpSession {
     MailAddress sender = c.sender();
     if (sender != null && !sender.isAscii() && !p.smtputf8()) {
       conn.error(Replies.NON_ASCII_ADDRESS);
+      return;
+    }
+    if (authUser != null && ctx.options.isRestrictSenders()
+        && (sender == null || !ctx.local.mayUse(authUser, sender.toString()))) {
+      log.info("NOQUEUE: reject: MAIL from [{}]: 553 5.7.1 <{}> not owned by login <{}>", conn.clientIp,
+          sender == null ? "" : sender, authUser);
+      conn.error(SENDER_NOT_OWNED);
       return;
     }
     tx = Transaction.begin(QueueId.next(), sender, p);
@@ -220,6 +237,7 @@ final class SmtpSession {
         .onSuccess(v -> {
           // RFC 3207 4.2: forget everything learnt before the handshake.
           tls = true;
+          authUser = null;
           heloName = null;
           esmtp = false;
           tx = null;
@@ -271,6 +289,11 @@ final class SmtpSession {
 
   boolean tls() {
     return tls;
+  }
+
+  /** AUTH succeeded for {@code login}. */
+  void authenticated(String login) {
+    authUser = login;
   }
 
   String authUser() {

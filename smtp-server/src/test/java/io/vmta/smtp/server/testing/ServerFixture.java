@@ -26,9 +26,15 @@ public final class ServerFixture implements AutoCloseable {
   private final SmtpServerVerticle server;
 
   public ServerFixture(SmtpServerOptions options) {
+    this(options, null);
+  }
+
+  /** A server that checks AUTH with {@code auth}, made from this fixture's Vert.x. */
+  public ServerFixture(SmtpServerOptions options,
+                       java.util.function.Function<Vertx, io.vertx.ext.auth.authentication.AuthenticationProvider> auth) {
     QueuedMessageCodec.register(vertx);
     vertx.eventBus().<QueuedMessage>consumer(QueueAddresses.SUBMIT, this::onSubmit);
-    server = new SmtpServerVerticle(options);
+    server = new SmtpServerVerticle(options, auth == null ? null : auth.apply(vertx));
     await(vertx.deployVerticle(server));
   }
 
@@ -63,6 +69,11 @@ public final class ServerFixture implements AutoCloseable {
 
   public int port() {
     return server.actualPorts().get(0);
+  }
+
+  /** The port of the {@code index}th listener. */
+  public int port(int index) {
+    return server.actualPorts().get(index);
   }
 
   public TestSmtpClient connect() throws IOException {
