@@ -11,7 +11,12 @@ import io.vmta.smtp.core.queue.QueueAddresses;
 import io.vmta.smtp.core.queue.QueueId;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import io.vertx.core.buffer.Buffer;
+import io.vmta.smtp.relay.impl.Bouncer;
 import io.vmta.smtp.relay.impl.Deliveries;
+import io.vmta.smtp.relay.transport.LocalTransport;
+import io.vmta.smtp.relay.transport.Transport;
+import io.vmta.smtp.relay.transport.UnavailableTransport;
 import io.vmta.smtp.relay.maildir.Maildir;
 import io.vmta.smtp.relay.spool.FileSpool;
 import io.vmta.smtp.relay.spool.Spool;
@@ -32,6 +37,7 @@ public class QueueVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(QueueVerticle.class);
 
   private final QueueOptions explicitOptions;
+  private final Transport remoteTransport;
   private QueueOptions options;
   private LocalRecipients local;
   private Spool spool;
@@ -45,7 +51,16 @@ public class QueueVerticle extends VerticleBase {
 
   /** Uses {@code options} (copied) rather than the deployment configuration. */
   public QueueVerticle(QueueOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * Uses {@code options} (copied) and delivers mail for other domains through {@code remote}
+   * (null: it waits in the queue, deferred).
+   */
+  public QueueVerticle(QueueOptions options, Transport remote) {
     this.explicitOptions = options == null ? null : new QueueOptions(options);
+    this.remoteTransport = remote;
   }
 
   @Override
@@ -54,7 +69,9 @@ public class QueueVerticle extends VerticleBase {
     Path dataDir = Path.of(options.getDataDir());
     local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases());
     spool = new FileSpool(vertx, dataDir.resolve("spool"));
-    deliveries = new Deliveries(vertx, options, spool, new Maildir(vertx, dataDir.resolve("mail")), local);
+    Transport remote = remoteTransport != null ? remoteTransport : new UnavailableTransport();
+    deliveries = new Deliveries(vertx, options, spool, local,
+        new LocalTransport(new Maildir(vertx, dataDir.resolve("mail"))), remote, this::bounce);
     QueuedMessageCodec.register(vertx);
     return spool.recover().compose(found -> {
       for (SpoolEntry e : found) {
@@ -79,23 +96,33 @@ public class QueueVerticle extends VerticleBase {
   }
 
   private void submit(Message<QueuedMessage> request) {
-    QueuedMessage message = request.body();
+    enqueue(request.body())
+        .onSuccess(request::reply)
+        .onFailure(e -> request.fail(451, "queue file write error"));
+  }
+
+  /** Expands aliases, stores the message durably and schedules its delivery; the queue id. */
+  private Future<String> enqueue(QueuedMessage message) {
     Envelope in = message.envelope();
     String id = QueueId.isValid(in.id()) ? in.id() : QueueId.next();
     List<String> recipients = local.expand(in.recipients());
     Envelope envelope = in.withId(id).withRecipients(recipients);
-    spool.store(new QueuedMessage(envelope, message.content()))
-        .onSuccess(v -> {
+    return spool.store(new QueuedMessage(envelope, message.content()))
+        .map(v -> {
           log.info("{}: from=<{}>, size={}, nrcpt={} (queue active)", id, envelope.sender(),
               message.content().length(), recipients.size());
-          request.reply(id);
           vertx.eventBus().publish(QueueAddresses.EVENTS, new JsonObject().put("event", "queued").put("id", id)
               .put("from", envelope.sender()).put("size", message.content().length()));
           deliveries.add(envelope, message.content());
+          return id;
         })
-        .onFailure(e -> {
-          log.error("{}: spool write failed: {}", id, e.toString());
-          request.fail(451, "queue file write error");
-        });
+        .onFailure(e -> log.error("{}: spool write failed: {}", id, e.toString()));
+  }
+
+  private Future<Void> bounce(Envelope original, Buffer content, List<Bouncer.Failure> failures) {
+    // TODO(relay issue): RFC 3464 report through BounceBuilder; until then the failure is logged only.
+    failures.forEach(f -> log.warn("{}: would bounce <{}> to <{}>: {} {}", original.id(), f.recipient(),
+        original.sender(), f.status(), f.detail()));
+    return Future.succeededFuture();
   }
 }

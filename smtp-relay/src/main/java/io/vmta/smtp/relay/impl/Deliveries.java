@@ -8,7 +8,8 @@ import io.vmta.smtp.core.local.LocalRecipients;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.core.queue.QueueAddresses;
 import io.vmta.smtp.relay.QueueOptions;
-import io.vmta.smtp.relay.maildir.Maildir;
+import io.vmta.smtp.relay.transport.DeliveryResult;
+import io.vmta.smtp.relay.transport.Transport;
 import io.vmta.smtp.relay.spool.Spool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,19 +35,27 @@ public final class Deliveries {
   private final Vertx vertx;
   private final QueueOptions options;
   private final Spool spool;
-  private final Maildir maildir;
+  /** DESIGN.md "Outbound rules": at most 50 recipients of one domain per transaction. */
+  static final int MAX_RECIPIENTS_PER_TRANSACTION = 50;
+
+  private final Transport localTransport;
+  private final Transport remoteTransport;
+  private final Bouncer bouncer;
   private final LocalRecipients local;
   private final Map<String, QueueEntry> entries = new HashMap<>();
   private final Deque<QueueEntry> ready = new ArrayDeque<>();
   private int active;
   private boolean stopped;
 
-  public Deliveries(Vertx vertx, QueueOptions options, Spool spool, Maildir maildir, LocalRecipients local) {
+  public Deliveries(Vertx vertx, QueueOptions options, Spool spool, LocalRecipients local,
+                    Transport localTransport, Transport remoteTransport, Bouncer bouncer) {
     this.vertx = vertx;
     this.options = options;
     this.spool = spool;
-    this.maildir = maildir;
     this.local = local;
+    this.localTransport = localTransport;
+    this.remoteTransport = remoteTransport;
+    this.bouncer = bouncer;
   }
 
   /** Takes a newly spooled message; {@code content} saves a read of the spool for the first attempt. */
@@ -128,50 +138,81 @@ public final class Deliveries {
   }
 
   private Future<Void> attempt(QueueEntry entry, Buffer content) {
-    List<String> recipients = new ArrayList<>(entry.pending);
-    List<Future<String>> results = new ArrayList<>();
-    for (String rcpt : recipients) {
-      results.add(deliverOne(entry, rcpt, content));
+    Map<String, List<String>> byDomain = new LinkedHashMap<>();
+    for (String rcpt : entry.pending) {
+      byDomain.computeIfAbsent(domainOf(rcpt), d -> new ArrayList<>()).add(rcpt);
     }
-    return Future.join(results).transform(ar -> {
-      List<String> done = new ArrayList<>();
-      String error = null;
-      for (int i = 0; i < recipients.size(); i++) {
-        if (results.get(i).succeeded()) {
-          done.add(recipients.get(i));
-        } else {
-          error = results.get(i).cause().getMessage();
-        }
+    long started = System.currentTimeMillis();
+    List<Future<Map<String, DeliveryResult>>> parts = new ArrayList<>();
+    byDomain.forEach((domain, rcpts) -> {
+      Transport transport = local.isLocalDomain(domain) ? localTransport : remoteTransport;
+      // DESIGN.md: one transaction carries at most 50 recipients of one domain.
+      for (int i = 0; i < rcpts.size(); i += MAX_RECIPIENTS_PER_TRANSACTION) {
+        List<String> chunk = rcpts.subList(i, Math.min(rcpts.size(), i + MAX_RECIPIENTS_PER_TRANSACTION));
+        parts.add(transport.deliver(entry.envelope, List.copyOf(chunk), content)
+            .otherwise(e -> transientForAll(chunk, "local error: " + e)));
       }
-      String lastError = error;
-      Future<Void> recorded = done.isEmpty() ? Future.succeededFuture() : spool.markDone(entry.id(), done)
-          .onSuccess(v -> done.forEach(entry.pending::remove));
-      return recorded.compose(v -> {
-        if (entry.pending.isEmpty()) {
-          return spool.remove(entry.id()).onSuccess(x -> {
-            entries.remove(entry.id());
-            log.info("{}: removed", entry.id());
-            publish("removed", entry.id(), new JsonObject());
-          });
-        }
-        return retryLater(entry, lastError);
-      });
+    });
+    return Future.join(parts).transform(ar -> {
+      Map<String, DeliveryResult> results = new LinkedHashMap<>();
+      parts.forEach(f -> results.putAll(f.result()));
+      return settle(entry, content, results, started);
     });
   }
 
-  private Future<String> deliverOne(QueueEntry entry, String rcpt, Buffer content) {
-    long started = System.currentTimeMillis();
-    int at = rcpt.lastIndexOf('@');
-    String domain = rcpt.substring(at + 1);
-    if (!local.isLocalDomain(domain)) {
-      // Remote delivery arrives with the relay; until then the message waits, visible and kept.
-      String why = "remote delivery is not available yet";
-      logResult(entry, rcpt, "none", started, "deferred", why);
-      return Future.failedFuture(why);
+  /** Records the results: delivered and bounced recipients are done; the rest is retried or expires. */
+  private Future<Void> settle(QueueEntry entry, Buffer content, Map<String, DeliveryResult> results, long started) {
+    boolean expired = System.currentTimeMillis() - entry.envelope.receivedAt().toEpochMilli()
+        > options.getMaxAgeSeconds() * 1000;
+    List<String> finished = new ArrayList<>();
+    List<Bouncer.Failure> failures = new ArrayList<>();
+    String lastError = null;
+    for (Map.Entry<String, DeliveryResult> e : results.entrySet()) {
+      String rcpt = e.getKey();
+      DeliveryResult r = e.getValue();
+      if (r instanceof DeliveryResult.Delivered) {
+        logResult(entry, rcpt, r, started, "sent");
+        finished.add(rcpt);
+      } else if (r instanceof DeliveryResult.Permanent p) {
+        logResult(entry, rcpt, r, started, "bounced");
+        finished.add(rcpt);
+        failures.add(new Bouncer.Failure(rcpt, p.status(), p.detail(), p.relay(), false));
+      } else if (r instanceof DeliveryResult.Transient t && expired) {
+        logResult(entry, rcpt, r, started, "expired");
+        finished.add(rcpt);
+        failures.add(new Bouncer.Failure(rcpt, "4.4.7", t.detail(), t.relay(), true));
+      } else {
+        logResult(entry, rcpt, r, started, "deferred");
+        lastError = r.detail();
+      }
     }
-    return maildir.deliver(domain, rcpt.substring(0, at), content)
-        .onSuccess(name -> logResult(entry, rcpt, "local", started, "sent", "delivered to maildir as " + name))
-        .onFailure(e -> logResult(entry, rcpt, "local", started, "deferred", "maildir: " + e.getMessage()));
+    String error = lastError;
+    // The bounce is queued before the recipients are marked done, so a crash cannot lose it.
+    Future<Void> bounced = failures.isEmpty() ? Future.succeededFuture()
+        : bouncer.bounce(entry.envelope, content, failures);
+    return bounced
+        .compose(v -> finished.isEmpty() ? Future.<Void>succeededFuture()
+            : spool.markDone(entry.id(), finished).onSuccess(x -> finished.forEach(entry.pending::remove)))
+        .compose(v -> {
+          if (entry.pending.isEmpty()) {
+            return spool.remove(entry.id()).onSuccess(x -> {
+              entries.remove(entry.id());
+              log.info("{}: removed", entry.id());
+              publish("removed", entry.id(), new JsonObject());
+            });
+          }
+          return retryLater(entry, error);
+        });
+  }
+
+  private static Map<String, DeliveryResult> transientForAll(List<String> recipients, String detail) {
+    Map<String, DeliveryResult> out = new LinkedHashMap<>();
+    recipients.forEach(r -> out.put(r, new DeliveryResult.Transient("none", "4.3.0", detail)));
+    return out;
+  }
+
+  private static String domainOf(String rcpt) {
+    return rcpt.substring(rcpt.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
   }
 
   private Future<Void> retryLater(QueueEntry entry, String error) {
@@ -180,7 +221,6 @@ public final class Deliveries {
         options.getInitialDelaySeconds() << Math.min(20, entry.attempts - 1));
     entry.nextAttemptAt = System.currentTimeMillis() + backoff * 1000;
     entry.lastError = error;
-    // TODO(relay issue): expire after retry.maxAge with a DSN bounce; until then keep retrying.
     scheduleAt(entry, entry.nextAttemptAt);
     return spool.saveState(entry.id(), entry.state()).recover(e -> {
       // The retry still happens; after a crash it would come sooner than planned, nothing worse.
@@ -189,12 +229,15 @@ public final class Deliveries {
     });
   }
 
-  private void logResult(QueueEntry entry, String rcpt, String relay, long started, String status, String detail) {
+  private void logResult(QueueEntry entry, String rcpt, DeliveryResult r, long started, String status) {
     double delay = (System.currentTimeMillis() - entry.envelope.receivedAt().toEpochMilli()) / 1000.0;
     double attempt = (System.currentTimeMillis() - started) / 1000.0;
-    log.info("{}: to=<{}>, relay={}, delay={}, attempt={}, status={} ({})", entry.id(), rcpt, relay,
-        String.format("%.2f", delay), String.format("%.2f", attempt), status, detail);
-    publish(status, entry.id(), new JsonObject().put("to", rcpt).put("relay", relay).put("detail", detail));
+    String dsn = r instanceof DeliveryResult.Transient t ? t.status()
+        : r instanceof DeliveryResult.Permanent p ? p.status() : "2.0.0";
+    log.info("{}: to=<{}>, relay={}, delay={}, attempt={}, dsn={}, status={} ({})", entry.id(), rcpt, r.relay(),
+        String.format("%.2f", delay), String.format("%.2f", attempt), dsn, status, r.detail());
+    publish(status, entry.id(), new JsonObject().put("to", rcpt).put("relay", r.relay()).put("dsn", dsn)
+        .put("detail", r.detail()));
   }
 
   private void publish(String event, String id, JsonObject details) {
