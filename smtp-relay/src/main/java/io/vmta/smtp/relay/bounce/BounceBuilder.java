@@ -28,13 +28,14 @@ public final class BounceBuilder {
   static final String SUBJECT_DELAYED = "Delayed Mail (still being retried)";
 
   // RFC 3464 section 2.3.6: diagnostic-type ";" text; a bare reply text gets the "smtp" type.
-  private static final Pattern DIAGNOSTIC_TYPE = Pattern.compile("^[A-Za-z0-9-]+;.*", Pattern.DOTALL);
+  private static final Pattern DIAGNOSTIC_TYPE =
+      Pattern.compile("^[A-Za-z0-9-]+;.*", Pattern.DOTALL);
 
   private final String reportingMta;
   private final Clock clock;
   private final Supplier<String> ids;
 
-  /** A builder reporting as {@code reportingMta} (our host name), dating bounces from {@code clock}. */
+  /** A builder reporting as {@code reportingMta} (our host name), dating from {@code clock}. */
   public BounceBuilder(String reportingMta, Clock clock) {
     this(reportingMta, clock, QueueId::next);
   }
@@ -44,15 +45,20 @@ public final class BounceBuilder {
     Objects.requireNonNull(reportingMta, "reportingMta");
     if (reportingMta.isEmpty() || !reportingMta.equals(MimeText.ascii(reportingMta))
         || reportingMta.contains(" ")) {
-      throw new IllegalArgumentException("reportingMta must be an ASCII host name: " + reportingMta);
+      throw new IllegalArgumentException("reportingMta must be an ASCII host name: "
+          + reportingMta);
     }
     this.reportingMta = reportingMta;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.ids = Objects.requireNonNull(ids, "ids");
   }
 
-  /** The bounce as a message for the queue, or empty when no bounce may be sent (the original sender is the null path). */
-  public Optional<QueuedMessage> build(Envelope original, Buffer originalContent, List<FailedRecipient> failed) {
+  /**
+   * The bounce as a message for the queue, or empty when no bounce may be sent (the original
+   * sender is the null path).
+   */
+  public Optional<QueuedMessage> build(Envelope original, Buffer originalContent,
+                                       List<FailedRecipient> failed) {
     Objects.requireNonNull(original, "original");
     Objects.requireNonNull(originalContent, "originalContent");
     if (failed.isEmpty()) {
@@ -133,7 +139,8 @@ public final class BounceBuilder {
   }
 
   private static String explain(FailedRecipient r) {
-    StringBuilder line = new StringBuilder("<").append(MimeText.sanitize(r.address())).append(">: ");
+    StringBuilder line = new StringBuilder("<")
+        .append(MimeText.sanitize(r.address())).append(">: ");
     String reply = r.diagnostic() == null ? "" : MimeText.sanitize(replyText(r.diagnostic()));
     String host = r.remoteMta() == null ? "" : MimeText.sanitize(r.remoteMta());
     if (!reply.isEmpty() && !host.isEmpty()) {
@@ -195,7 +202,8 @@ public final class BounceBuilder {
 
   /**
    * A boundary that occurs neither in the original message nor in any generated part (RFC 2046
-   * section 5.1.1). {@code =_} cannot start a quoted-printable or base64 line, so collisions are rare.
+   * section 5.1.1). {@code =_} cannot occur in quoted-printable or base64 text, so clashes are
+   * rare.
    */
   private static String boundary(String id, Buffer original, String... parts) {
     for (int attempt = 0; ; attempt++) {

@@ -40,12 +40,14 @@ public record FailedRecipient(String address, String status, String diagnostic, 
   }
 
   /** A permanent failure ({@code Action: failed}). */
-  public static FailedRecipient failed(String address, String status, String diagnostic, String remoteMta) {
+  public static FailedRecipient failed(String address, String status, String diagnostic,
+                                       String remoteMta) {
     return new FailedRecipient(address, status, diagnostic, remoteMta, FAILED);
   }
 
   /** A delay that is still being retried ({@code Action: delayed}). */
-  public static FailedRecipient delayed(String address, String status, String diagnostic, String remoteMta) {
+  public static FailedRecipient delayed(String address, String status, String diagnostic,
+                                        String remoteMta) {
     return new FailedRecipient(address, status, diagnostic, remoteMta, DELAYED);
   }
 

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Text helpers for the bounce: header folding, wrapping, sanitising, dates and RFC 6533 addresses. */
+/** Text helpers for the bounce: folding, wrapping, sanitising, dates and RFC 6533 addresses. */
 final class MimeText {
 
   static final String CRLF = "\r\n";
@@ -16,10 +16,10 @@ final class MimeText {
   static final int MAX_LINE = 998;
   /** RFC 5322 section 2.1.1: a line SHOULD be at most 78 characters, excluding the CRLF. */
   static final int SOFT_LINE = 78;
-  /** Longest run without a space that is kept whole; longer ones are cut so any line stays under {@link #MAX_LINE}. */
+  /** The longest run without a space kept whole; longer runs are cut, see {@link #MAX_LINE}. */
   static final int MAX_WORD = 900;
 
-  // RFC 5322 section 3.3: "Sun, 29 Nov 2026 14:05:09 +0000"; English names whatever the default locale.
+  // RFC 5322 section 3.3: "Sun, 29 Nov 2026 14:05:09 +0000"; English whatever the default locale.
   private static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
 
@@ -31,12 +31,12 @@ final class MimeText {
     return DATE.format(instant.atZone(zone));
   }
 
-  /** A header field {@code name: value}, folded at spaces (RFC 5322 section 2.2.3), each line ending in CRLF. */
+  /** A header field {@code name: value}, folded at spaces (RFC 5322 section 2.2.3), CRLF-ended. */
   static String field(String name, String value) {
     return layout(name + ": ", value, " ");
   }
 
-  /** Free text wrapped at spaces into lines ending in CRLF; continuation lines start with {@code indent}. */
+  /** Free text wrapped at spaces into CRLF lines; continuation lines start with {@code indent}. */
   static String wrap(String text, String indent) {
     return layout("", text, indent);
   }
@@ -111,7 +111,7 @@ final class MimeText {
     return out.toString().strip();
   }
 
-  /** {@link #sanitize(String)}, then every non-ASCII character replaced by {@code ?}: for 7-bit fields. */
+  /** {@link #sanitize(String)}, then non-ASCII characters replaced by {@code ?}, for 7-bit text. */
   static String ascii(String text) {
     StringBuilder out = new StringBuilder(text.length());
     sanitize(text).codePoints().forEach(cp -> out.append(cp < 0x80 ? (char) cp : '?'));

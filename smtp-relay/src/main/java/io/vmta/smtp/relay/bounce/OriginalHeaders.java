@@ -44,7 +44,7 @@ final class OriginalHeaders {
     return out;
   }
 
-  /** The line {@code [from, to)} with control bytes that may not stand alone replaced, folded to fit, plus CRLF. */
+  /** The line {@code [from, to)} with bare CR and NUL made spaces, folded to fit, plus CRLF. */
   private static Buffer clean(Buffer original, int from, int to) {
     byte[] bytes = original.getBytes(from, to);
     for (int i = 0; i < bytes.length; i++) {
