@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The command line: {@code java -jar mta.jar [run] [--config FILE]} and
@@ -22,6 +23,9 @@ public final class Cli {
       "usage: java -jar mta.jar [run] [--config FILE]   start the MTA (defaults without --config)",
       "       java -jar mta.jar hash-password           read a password on standard input, print its hash",
       "       java -jar mta.jar --help                  this text");
+
+  /** How long SIGTERM waits for Vert.x to close before the process exits anyway. */
+  static final int SHUTDOWN_GRACE_SECONDS = 30;
 
   private Cli() {
   }
@@ -95,9 +99,10 @@ public final class Cli {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get();
-      } catch (Exception ignored) {
-        // exiting anyway
+        vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // Exiting anyway: everything acknowledged is in the spool already.
+        err.println("vmta: shutdown did not finish within " + SHUTDOWN_GRACE_SECONDS + " s: " + e);
       }
     }, "vmta-shutdown"));
     return 0;

@@ -13,7 +13,7 @@ public class LimitsOptions {
   /** Default most recipients per message. */
   public static final int DEFAULT_MAX_RECIPIENTS = 1000;
   /** Default most simultaneous connections from one IP address. */
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 20;
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 50;
   /** Default most simultaneous connections in all. */
   public static final int DEFAULT_MAX_CONNECTIONS = 1000;
   /** Default time a session may stay silent between commands. */

@@ -35,7 +35,7 @@ class DefaultsTest {
     LimitsOptions limits = o.getLimits();
     assertThat(limits.getMaxMessageSize()).isEqualTo(26_214_400L);
     assertThat(limits.getMaxRecipients()).isEqualTo(1000);
-    assertThat(limits.getMaxConnectionsPerIp()).isEqualTo(20);
+    assertThat(limits.getMaxConnectionsPerIp()).isEqualTo(50);
     assertThat(limits.getMaxConnections()).isEqualTo(1000);
     assertThat(limits.getIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(limits.getCommandTimeout()).isEqualTo(Duration.ofMinutes(5));

@@ -12,6 +12,8 @@ import io.vmta.smtp.core.queue.QueueId;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vertx.core.buffer.Buffer;
+import io.vmta.smtp.relay.bounce.BounceBuilder;
+import io.vmta.smtp.relay.bounce.FailedRecipient;
 import io.vmta.smtp.relay.impl.Bouncer;
 import io.vmta.smtp.relay.impl.Deliveries;
 import io.vmta.smtp.relay.transport.LocalTransport;
@@ -25,6 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.List;
 
 /**
@@ -42,6 +46,7 @@ public class QueueVerticle extends VerticleBase {
   private LocalRecipients local;
   private Spool spool;
   private Deliveries deliveries;
+  private BounceBuilder bounces;
   private MessageConsumer<QueuedMessage> consumer;
 
   /** Reads its options from the deployment configuration ({@link QueueOptions} JSON). */
@@ -70,6 +75,7 @@ public class QueueVerticle extends VerticleBase {
     local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases());
     spool = new FileSpool(vertx, dataDir.resolve("spool"));
     Transport remote = remoteTransport != null ? remoteTransport : new UnavailableTransport();
+    bounces = new BounceBuilder(options.getHostname(), Clock.systemDefaultZone());
     deliveries = new Deliveries(vertx, options, spool, local,
         new LocalTransport(new Maildir(vertx, dataDir.resolve("mail"))), remote, this::bounce);
     QueuedMessageCodec.register(vertx);
@@ -119,10 +125,31 @@ public class QueueVerticle extends VerticleBase {
         .onFailure(e -> log.error("{}: spool write failed: {}", id, e.toString()));
   }
 
+  /**
+   * Queues one RFC 3464 report to the sender, through this same queue so that a local sender
+   * finds it in its Maildir; none for the null sender (RFC 5321 6.1).
+   */
   private Future<Void> bounce(Envelope original, Buffer content, List<Bouncer.Failure> failures) {
-    // TODO(relay issue): RFC 3464 report through BounceBuilder; until then the failure is logged only.
-    failures.forEach(f -> log.warn("{}: would bounce <{}> to <{}>: {} {}", original.id(), f.recipient(),
-        original.sender(), f.status(), f.detail()));
-    return Future.succeededFuture();
+    List<FailedRecipient> failed = failures.stream()
+        .map(f -> FailedRecipient.failed(f.recipient(), f.status(), f.detail(), remoteMta(f.relay())))
+        .toList();
+    Optional<QueuedMessage> report = bounces.build(original, content, failed);
+    if (report.isEmpty()) {
+      log.info("{}: no bounce: the sender is the null path", original.id());
+      return Future.succeededFuture();
+    }
+    return enqueue(report.get()).map(id -> {
+      log.info("{}: sender non-delivery notification: {}", original.id(), id);
+      return null;
+    });
+  }
+
+  /** The host part of a relay description ({@code mx.example[192.0.2.1]:25}), or null for local ones. */
+  private static String remoteMta(String relay) {
+    if (relay == null || relay.equals("local") || relay.equals("none")) {
+      return null;
+    }
+    int bracket = relay.indexOf('[');
+    return bracket > 0 ? relay.substring(0, bracket) : relay;
   }
 }

@@ -9,6 +9,8 @@ import io.vmta.smtp.core.queue.QueueAddresses;
 import io.vmta.smtp.core.queue.QueueId;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import io.vmta.smtp.relay.transport.DeliveryResult;
+import io.vmta.smtp.relay.transport.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,43 @@ class QueueVerticleTest {
     assertThat(nextEvent("deferred").getString("to")).isEqualTo("someone@remote.example");
     assertThat(newMail("bob")).hasSize(1);
     assertThat(await(vertx.executeBlocking(queue::size))).isEqualTo(1);
+  }
+
+  @Test
+  void aPermanentFailureBouncesToTheLocalSenderAndNeverBouncesABounce() throws Exception {
+    Transport refusing = (envelope, rcpts, content) -> {
+      Map<String, DeliveryResult> out = new java.util.LinkedHashMap<>();
+      rcpts.forEach(r -> out.put(r, new DeliveryResult.Permanent("mx.remote.example[192.0.2.7]:25", "5.1.1",
+          "550 5.1.1 <" + r + ">: user unknown")));
+      return Future.succeededFuture(out);
+    };
+    await(vertx.deployVerticle(new QueueVerticle(options(), refusing)));
+    Envelope envelope = new Envelope(QueueId.next(), "alice@example.test", List.of("nobody@remote.example"), false,
+        "7BIT", "127.0.0.1", "client.example.org", "alice@example.test", Instant.now());
+    String id = await(vertx.eventBus().<String>request(QueueAddresses.SUBMIT,
+        new QueuedMessage(envelope, Buffer.buffer("Subject: lost\r\n\r\nsecret body\r\n")))).body();
+    JsonObject bounced = nextEvent("bounced");
+    assertThat(bounced.getString("id")).isEqualTo(id);
+    assertThat(bounced.getString("dsn")).isEqualTo("5.1.1");
+    JsonObject reportRemoved;
+    do {
+      reportRemoved = nextEvent("removed");
+    } while (reportRemoved.getString("id").equals(id));
+    List<Path> mail = newMail("alice");
+    assertThat(mail).hasSize(1);
+    String report = Files.readString(mail.get(0));
+    assertThat(report).contains("Content-Type: multipart/report; report-type=delivery-status")
+        .contains("Final-Recipient: rfc822; nobody@remote.example").contains("Status: 5.1.1")
+        .contains("Subject: lost").doesNotContain("secret body");
+    // A bounce of a bounce is never sent: the report's sender is the null path.
+    Envelope fromNull = envelope.withId(QueueId.next());
+    fromNull = new Envelope(fromNull.id(), "", fromNull.recipients(), false, "7BIT", "127.0.0.1", "x", null, Instant.now());
+    String second = await(vertx.eventBus().<String>request(QueueAddresses.SUBMIT,
+        new QueuedMessage(fromNull, Buffer.buffer("Subject: dsn\r\n\r\nx\r\n")))).body();
+    do {
+      reportRemoved = nextEvent("removed");
+    } while (!reportRemoved.getString("id").equals(second));
+    assertThat(newMail("alice")).hasSize(1);
   }
 
   private static <T> T await(Future<T> future) {

@@ -21,7 +21,7 @@ public final class SmtpServerOptions {
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 26_214_400;
   public static final int DEFAULT_MAX_RECIPIENTS = 1000;
   public static final int DEFAULT_MAX_CONNECTIONS = 1000;
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 20;
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 50;
   public static final int DEFAULT_MAX_ERRORS = 10;
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
   public static final int DEFAULT_DATA_TIMEOUT_SECONDS = 600;

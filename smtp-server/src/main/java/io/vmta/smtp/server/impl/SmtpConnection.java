@@ -47,6 +47,7 @@ public final class SmtpConnection {
   private AuthExchange authExchange;
   private boolean busy;
   private boolean closed;
+  private boolean slotReleased;
   private boolean tlsUpgrading;
   private int errors;
   private long lastInput = System.nanoTime();
@@ -312,21 +313,32 @@ public final class SmtpConnection {
     return socket.upgradeToSsl(Buffer.buffer(ready.format(true))).andThen(ar -> tlsUpgrading = false);
   }
 
-  /** Closes the connection after the replies written so far. */
+  /**
+   * Closes the connection after the replies written so far. Its connection slot is free at
+   * once: a client that QUITs and reconnects must not find it still taken.
+   */
   void close() {
     if (!closed) {
       closed = true;
+      releaseSlot();
       socket.close();
     }
   }
 
   private void onClosed() {
     closed = true;
+    releaseSlot();
     if (timer >= 0) {
       ctx.vertx.cancelTimer(timer);
     }
-    ctx.limiter.release(clientIp);
     log.info("disconnect from [{}]", clientIp);
+  }
+
+  private void releaseSlot() {
+    if (!slotReleased) {
+      slotReleased = true;
+      ctx.limiter.release(clientIp);
+    }
   }
 
   private void armTimer() {
