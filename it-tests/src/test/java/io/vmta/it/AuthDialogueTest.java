@@ -71,7 +71,7 @@ class AuthDialogueTest {
     try (TestSmtpClient c = mta.connect(mode)) {
       c.command(EHLO);
       // The credentials are right, yet they must not be checked in the clear.
-      assertThat(c.command("AUTH PLAIN " + plain("alice@example.test", "secret")).last())
+      assertThat(authPlain(c, "alice@example.test", "secret"))
           .startsWith("538 5.7.11 ");
       assertThat(c.command("AUTH LOGIN").last()).startsWith("538 5.7.11 ");
     }
@@ -100,12 +100,12 @@ class AuthDialogueTest {
   @ValueSource(strings = {"submission", "smtps"})
   void wrongPasswordAndUnknownUserGetTheSame535(String mode) throws Exception {
     try (TestSmtpClient c = secureSession(mode)) {
-      String wrongPassword = c.command("AUTH PLAIN " + plain("alice@example.test", "guess")).last();
-      String unknownUser = c.command("AUTH PLAIN " + plain("nobody@example.test", "secret")).last();
+      String wrongPassword = authPlain(c, "alice@example.test", "guess");
+      String unknownUser = authPlain(c, "nobody@example.test", "secret");
       assertThat(wrongPassword).startsWith("535 5.7.8 ");
       assertThat(unknownUser).isEqualTo(wrongPassword);
       // Two failures do not end the session: the right password still works.
-      assertThat(c.command("AUTH PLAIN " + plain("alice@example.test", "secret")).last()).startsWith("235 2.7.0 ");
+      assertThat(authPlain(c, "alice@example.test", "secret")).startsWith("235 2.7.0 ");
     }
   }
 
@@ -113,7 +113,8 @@ class AuthDialogueTest {
   void loginMechanismStepByStep() throws Exception {
     try (TestSmtpClient c = secureSession("submission")) {
       assertThat(c.command("AUTH LOGIN").last()).isEqualTo("334 " + base64("Username:"));
-      assertThat(c.command(base64("alice@example.test")).last()).isEqualTo("334 " + base64("Password:"));
+      assertThat(c.command(base64("alice@example.test")).last())
+          .isEqualTo("334 " + base64("Password:"));
       assertThat(c.command(base64("secret")).last()).startsWith("235 2.7.0 ");
       assertThat(c.command("MAIL FROM:<alice@example.test>").last()).startsWith("250 ");
     }
@@ -122,15 +123,15 @@ class AuthDialogueTest {
   @Test
   void threeFailuresInASessionClose() throws Exception {
     try (TestSmtpClient c = secureSession("submission")) {
-      assertThat(c.command("AUTH PLAIN " + plain("alice@example.test", "guess1")).last()).startsWith("535 5.7.8 ");
-      assertThat(c.command("AUTH PLAIN " + plain("alice@example.test", "guess2")).last()).startsWith("535 5.7.8 ");
-      assertThat(c.command("AUTH PLAIN " + plain("alice@example.test", "guess3")).last()).startsWith("535 5.7.8 ");
+      assertThat(authPlain(c, "alice@example.test", "guess1")).startsWith("535 5.7.8 ");
+      assertThat(authPlain(c, "alice@example.test", "guess2")).startsWith("535 5.7.8 ");
+      assertThat(authPlain(c, "alice@example.test", "guess3")).startsWith("535 5.7.8 ");
       assertThat(c.read().last()).startsWith("421 4.7.0 ");
       assertThat(c.closedByServer()).isTrue();
     }
     // The next session starts afresh (and a success clears the address's failures).
     try (TestSmtpClient c = secureSession("submission")) {
-      assertThat(c.command("AUTH PLAIN " + plain("alice@example.test", "secret")).last()).startsWith("235 2.7.0 ");
+      assertThat(authPlain(c, "alice@example.test", "secret")).startsWith("235 2.7.0 ");
     }
   }
 
@@ -138,9 +139,10 @@ class AuthDialogueTest {
   @ValueSource(strings = {"mx", "submission", "smtps"})
   void authenticatedUserRelaysOnlyFromItsOwnAddresses(String mode) throws Exception {
     try (TestSmtpClient c = secureSession(mode)) {
-      assertThat(c.command("AUTH PLAIN " + plain("alice@example.test", "secret")).last()).startsWith("235 2.7.0 ");
+      assertThat(authPlain(c, "alice@example.test", "secret")).startsWith("235 2.7.0 ");
       assertThat(c.command("MAIL FROM:<bob@example.test>").last()).startsWith("553 5.7.1 ");
-      assertThat(c.command("MAIL FROM:<someone@remote.example>").last()).startsWith("553 5.7.1 ");
+      assertThat(c.command("MAIL FROM:<someone@remote.example>").last())
+          .startsWith("553 5.7.1 ");
       // postmaster is an alias of alice.
       assertThat(c.command("MAIL FROM:<postmaster@example.test>").last()).startsWith("250 ");
       assertThat(c.command("RCPT TO:<someone@remote.example>").last()).startsWith("250 ");
@@ -173,6 +175,12 @@ class AuthDialogueTest {
   private static void startTls(TestSmtpClient c) throws IOException {
     assertThat(c.command("STARTTLS").last()).startsWith("220 2.0.0 ");
     c.upgrade();
+  }
+
+  /** AUTH PLAIN with an initial response; the last line of the reply. */
+  private static String authPlain(TestSmtpClient c, String user, String password)
+      throws IOException {
+    return c.command("AUTH PLAIN " + plain(user, password)).last();
   }
 
   /** RFC 4616: authzid (empty), authcid and password, NUL-separated, in base64. */

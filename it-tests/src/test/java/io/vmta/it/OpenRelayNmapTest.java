@@ -33,7 +33,8 @@ class OpenRelayNmapTest {
 
   private static final Duration NMAP_TIMEOUT = Duration.ofSeconds(120);
   /** Any recipient outside the local domain example.test in a delivery log line. */
-  private static final Pattern FOREIGN_DELIVERY = Pattern.compile(": to=<(?![^>]*@example\\.test>)[^>]*>");
+  private static final Pattern FOREIGN_DELIVERY =
+      Pattern.compile(": to=<(?![^>]*@example\\.test>)[^>]*>");
 
   @TempDir
   static Path dir;
@@ -59,7 +60,8 @@ class OpenRelayNmapTest {
   void nothingWasQueued() {
     List<String> log = mta.logLines();
     assertThat(log).noneMatch(l -> l.contains("(queued)") || l.contains("queue active"));
-    assertThat(log).noneMatch(l -> l.contains("status=deferred") && FOREIGN_DELIVERY.matcher(l).find());
+    assertThat(log)
+        .noneMatch(l -> l.contains("status=deferred") && FOREIGN_DELIVERY.matcher(l).find());
     assertThat(log).noneMatch(l -> l.contains("status=sent"));
   }
 
@@ -71,14 +73,16 @@ class OpenRelayNmapTest {
   @ValueSource(strings = {"remote.example", "example.test"})
   void mxIsNotAnOpenRelay(String domain) throws Exception {
     String output = nmap("mx", domain);
-    assertThat(output).contains("|_smtp-open-relay: Server doesn't seem to be an open relay, all tests failed");
+    assertThat(output).contains(
+        "|_smtp-open-relay: Server doesn't seem to be an open relay, all tests failed");
     assertThat(output).doesNotContain("Server is an open relay");
     // The probes reached RCPT and were refused there, as relay denials or unknown users.
     List<String> refused = mta.logLines().stream()
-        .filter(l -> l.contains("NOQUEUE: reject: RCPT from [127.0.0.1]") && l.contains("helo=<" + domain + ">"))
+        .filter(l -> l.contains("NOQUEUE: reject: RCPT from [127.0.0.1]"))
+        .filter(l -> l.contains("helo=<" + domain + ">"))
         .toList();
-    assertThat(refused).hasSizeGreaterThanOrEqualTo(8)
-        .allMatch(l -> l.contains(": 554 5.7.1 <") || l.contains(": 550 5.1.1 <relaytest@example.test>"));
+    assertThat(refused).hasSizeGreaterThanOrEqualTo(8).allMatch(l -> l.contains(": 554 5.7.1 <")
+        || l.contains(": 550 5.1.1 <relaytest@example.test>"));
   }
 
   /** Submission and smtps refuse MAIL before AUTH: nmap stops at its first MAIL FROM. */
@@ -86,7 +90,8 @@ class OpenRelayNmapTest {
   @ValueSource(strings = {"submission", "smtps"})
   void authenticatingListenersNeedAuthentication(String mode) throws Exception {
     String output = nmap(mode, "remote.example");
-    assertThat(output).contains("|_smtp-open-relay: Server isn't an open relay, authentication needed");
+    assertThat(output)
+        .contains("|_smtp-open-relay: Server isn't an open relay, authentication needed");
   }
 
   private static String nmap(String mode, String domain) throws Exception {
@@ -97,7 +102,8 @@ class OpenRelayNmapTest {
         "--script-args", "smtp-open-relay.domain=" + domain + ",smtp-open-relay.ip=127.0.0.1",
         "127.0.0.1"));
     assertThat(result.exitCode()).as(result.output()).isZero();
-    Matcher open = Pattern.compile("(?m)^" + port + "/tcp\\s+open\\b").matcher(result.output());
+    Matcher open =
+        Pattern.compile("(?m)^" + port + "/tcp\\s+open\\b").matcher(result.output());
     assertThat(open.find()).as("nmap saw the port open:\n" + result.output()).isTrue();
     return result.output();
   }

@@ -77,7 +77,7 @@ class SubmissionRealClientsTest {
         .contains("<~* 535 5.7.8 ")
         .doesNotContain("<~  235 ")
         .doesNotContain("queued as");
-    assertThat(Maildirs.containing(Maildirs.files(Maildirs.newDir(mta.dataDir(), BOB)), subject)).isEmpty();
+    assertThat(bobsMailContaining(subject)).isEmpty();
   }
 
   @Test
@@ -98,16 +98,15 @@ class SubmissionRealClientsTest {
     Commands.Result result = smtplib(Messages.eightBit("smtplib wrong password"), "not-the-secret");
     assertThat(result.exitCode()).as(result.output()).isEqualTo(3);
     assertThat(result.output()).contains("SMTPAuthenticationError 535 5.7.8 ");
-    assertThat(Maildirs.containing(Maildirs.files(Maildirs.newDir(mta.dataDir(), BOB)),
-        "smtplib wrong password")).isEmpty();
+    assertThat(bobsMailContaining("smtplib wrong password")).isEmpty();
   }
 
   /**
    * swaks as alice to bob; on smtps with implicit TLS, on submission with STARTTLS. swaks removes
    * a final {@code CRLF.CRLF} from its data and then adds one: the file ends with ".".
    */
-  private static Commands.Result swaks(byte[] message, String mode, String mechanism, String password)
-      throws Exception {
+  private static Commands.Result swaks(byte[] message, String mode, String mechanism,
+      String password) throws Exception {
     String swaks = Commands.require("swaks");
     Path data = Files.createTempFile(dir, "message-", ".eml");
     Files.write(data, message);
@@ -119,7 +118,7 @@ class SubmissionRealClientsTest {
     return Commands.run(dir, CLIENT_TIMEOUT, command);
   }
 
-  /** smtplib as alice to bob over STARTTLS; exit 3 with the code and message on SMTPAuthenticationError. */
+  /** smtplib as alice to bob over STARTTLS; on SMTPAuthenticationError, exit 3 and print it. */
   private static Commands.Result smtplib(byte[] message, String password) throws Exception {
     String python = Commands.require("python3");
     Path data = Files.createTempFile(dir, "message-", ".eml");
@@ -147,6 +146,10 @@ class SubmissionRealClientsTest {
         ""));
     return Commands.run(dir, CLIENT_TIMEOUT, List.of(python, script.toString(), "127.0.0.1",
         String.valueOf(mta.port("submission")), ALICE, password, BOB, data.toString()));
+  }
+
+  private static List<byte[]> bobsMailContaining(String marker) {
+    return Maildirs.containing(Maildirs.files(Maildirs.newDir(mta.dataDir(), BOB)), marker);
   }
 
   /** The one message in {@code user}'s Maildir holding {@code marker}, waiting for it to arrive. */

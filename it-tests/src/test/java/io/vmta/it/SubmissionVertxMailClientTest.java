@@ -68,7 +68,9 @@ class SubmissionVertxMailClientTest {
     assertThat(found).hasSize(1);
     Delivered delivered = Delivered.parse(found.get(0));
     assertThat(delivered.receivedHeaders()).isEqualTo(1);
-    assertThat(delivered.received()).contains(" with ESMTPSA id ").contains("\tfor <" + BOB + ">; ");
+    assertThat(delivered.received())
+        .contains(" with ESMTPSA id ")
+        .contains("\tfor <" + BOB + ">; ");
     assertThat(delivered.originalText())
         .contains("From: " + ALICE + "\r\n")
         .contains("To: " + BOB + "\r\n")
@@ -97,14 +99,16 @@ class SubmissionVertxMailClientTest {
     assertThat(result.getRecipients()).containsExactly(remote);
 
     String deferred = mta.awaitLog(Maildirs.DELIVERY_TIMEOUT,
-        "to=<" + remote + ">", "relay=none", "status=deferred (remote delivery is not available yet)");
+        "to=<" + remote + ">", "relay=none",
+        "status=deferred (remote delivery is not available yet)");
     String queueId = deferred.substring(0, deferred.indexOf(": to=<")).replaceAll("^.* ", "");
     assertThat(queueId).matches("[0-9A-Z]{10,}");
     // Queued under that id, from alice: the log line of its acceptance names the sender.
     assertThat(mta.logLines()).anyMatch(l -> l.contains(queueId + ": from=<" + ALICE + ">"));
     // Visible, not lost: nothing bounced, nothing delivered to a local mailbox in its place.
     assertThat(mta.logLines()).noneMatch(l -> l.contains(queueId) && l.contains("status=bounced"));
-    assertThat(Maildirs.containing(Maildirs.allMail(mta.dataDir()), "to a remote domain")).isEmpty();
+    assertThat(Maildirs.containing(Maildirs.allMail(mta.dataDir()), "to a remote domain"))
+        .isEmpty();
   }
 
   private static MailMessage message(String to, String subject) {
@@ -137,6 +141,7 @@ class SubmissionVertxMailClientTest {
   }
 
   private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    return future.toCompletionStage().toCompletableFuture()
+        .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 }
