@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +36,7 @@ final class MtaProcess implements AutoCloseable {
   private final List<String> jvmOptions;
   private Process process;
   private ProcessOutput output;
-  private int port;
+  private Map<String, Integer> ports = Map.of();
 
   private MtaProcess(Path dataDir, Path config, List<String> jvmOptions) {
     this.dataDir = dataDir;
@@ -69,6 +71,15 @@ final class MtaProcess implements AutoCloseable {
     return mta;
   }
 
+  /** A {@code listeners} override: mx, submission and smtps, each on a free loopback port. */
+  static JsonObject allListeners() {
+    JsonArray listeners = new JsonArray();
+    for (String mode : List.of("mx", "submission", "smtps")) {
+      listeners.add(new JsonObject().put("host", "127.0.0.1").put("port", 0).put("mode", mode));
+    }
+    return new JsonObject().put("listeners", listeners);
+  }
+
   static MtaProcess start(Path dir) throws IOException, InterruptedException {
     return start(dir, new JsonObject(), DEFAULT_JVM_OPTIONS);
   }
@@ -90,39 +101,59 @@ final class MtaProcess implements AutoCloseable {
     process.getOutputStream().close();
     output = new ProcessOutput(process.getInputStream(), "mta-" + process.pid());
     output.await(l -> l.contains("vmta " + HOSTNAME + " started:"), "start-up line", START_TIMEOUT);
-    port = mxPort();
+    ports = boundPorts();
   }
 
-  /** The mx port from {@code <dataDir>/listeners.json}, written once the listeners are bound. */
-  private int mxPort() throws IOException {
+  /** The bound ports by mode from {@code <dataDir>/listeners.json}, written once the listeners are bound. */
+  private Map<String, Integer> boundPorts() throws IOException {
     JsonObject json = new JsonObject(Files.readString(dataDir.resolve("listeners.json"), StandardCharsets.UTF_8));
+    Map<String, Integer> ports = new LinkedHashMap<>();
     for (Object l : json.getJsonArray("listeners")) {
       JsonObject listener = (JsonObject) l;
-      if ("mx".equals(listener.getString("mode"))) {
-        int p = listener.getInteger("port");
-        if (p <= 0) {
-          throw new AssertionError("listeners.json holds no bound port: " + json);
-        }
-        return p;
+      int p = listener.getInteger("port");
+      if (p <= 0) {
+        throw new AssertionError("listeners.json holds no bound port: " + json);
       }
+      ports.putIfAbsent(listener.getString("mode"), p);
     }
-    throw new AssertionError("no mx listener in listeners.json: " + json);
+    if (!ports.containsKey("mx")) {
+      throw new AssertionError("no mx listener in listeners.json: " + json);
+    }
+    return ports;
   }
 
+  /** The mx port. */
   int port() {
-    return port;
+    return port("mx");
+  }
+
+  /** The port of the first listener of {@code mode} ({@code mx}, {@code submission}, {@code smtps}). */
+  int port(String mode) {
+    Integer p = ports.get(mode);
+    if (p == null) {
+      throw new AssertionError("no " + mode + " listener in listeners.json: " + ports);
+    }
+    return p;
   }
 
   Path dataDir() {
     return dataDir;
   }
 
-  /** A connected client that has read the greeting. */
+  /** A connected client on the mx port that has read the greeting. */
   TestSmtpClient connect() throws IOException {
-    TestSmtpClient client = new TestSmtpClient("127.0.0.1", port);
+    return connect("mx");
+  }
+
+  /** A client connected to the listener of {@code mode} (over TLS for smtps) that has read the greeting. */
+  TestSmtpClient connect(String mode) throws IOException {
+    TestSmtpClient client = "smtps".equals(mode)
+        ? TestSmtpClient.tls("127.0.0.1", port(mode))
+        : new TestSmtpClient("127.0.0.1", port(mode));
     TestSmtpClient.Reply greeting = client.read();
     if (greeting.code() != 220) {
-      throw new AssertionError("greeting: " + greeting.text());
+      client.close();
+      throw new AssertionError(mode + " greeting: " + greeting.text());
     }
     return client;
   }
