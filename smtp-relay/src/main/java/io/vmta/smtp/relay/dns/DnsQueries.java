@@ -25,6 +25,8 @@ final class DnsQueries {
 
   /** Each server is asked at most this often per question before the query fails. */
   static final int ATTEMPTS_PER_SERVER = 2;
+  /** How often dnsjava's NIO client looks for timed-out queries. */
+  private static final Duration SELECTOR_TICK = Duration.ofSeconds(1);
 
   private final Resolver resolver;
 
@@ -51,8 +53,11 @@ final class DnsQueries {
     }).toList();
     ExtendedResolver resolver = new ExtendedResolver(each);
     resolver.setRetries(ATTEMPTS_PER_SERVER);
-    // ExtendedResolver's own deadline covers the whole rotation: every attempt at every server.
-    resolver.setTimeout(timeout.multipliedBy((long) ATTEMPTS_PER_SERVER * each.size()));
+    // ExtendedResolver's own deadline, checked only when an attempt fails, must leave room for
+    // every attempt at every server; dnsjava notices UDP timeouts about once a second, so a short
+    // timeout lasts up to a second longer.
+    Duration attempt = timeout.plus(SELECTOR_TICK);
+    resolver.setTimeout(attempt.multipliedBy((long) ATTEMPTS_PER_SERVER * each.size()));
     return resolver;
   }
 
