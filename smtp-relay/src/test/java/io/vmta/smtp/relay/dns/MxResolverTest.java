@@ -77,7 +77,8 @@ class MxResolverTest {
   @Test
   void atMostFiveHostsAreKeptAndOnlyTheirAddressesLookedUp() {
     for (int i = 1; i <= 7; i++) {
-      dns.mx("example.test", i, "mx" + i + ".example.test").a("mx" + i + ".example.test", "192.0.2." + i);
+      String host = "mx" + i + ".example.test";
+      dns.mx("example.test", i, host).a(host, "192.0.2." + i);
     }
 
     Route route = await(resolver.resolve("example.test"));
@@ -115,6 +116,14 @@ class MxResolverTest {
 
     assertThat(e.isPermanent()).isTrue();
     assertThat(e.enhancedStatus()).isEqualTo("5.1.10");
+  }
+
+  @Test
+  void aRootTargetBesideRealOnesIsNoHost() {
+    dns.mx("example.test", 0, ".").mx("example.test", 10, "mx.example.test")
+        .a("mx.example.test", "192.0.2.1");
+
+    assertThat(names(await(resolver.resolve("example.test")))).containsExactly("mx.example.test");
   }
 
   @Test
@@ -209,7 +218,8 @@ class MxResolverTest {
 
   @Test
   void aTruncatedUdpAnswerIsAskedAgainOverTcp() {
-    dns.truncateUdp(true).mx("example.test", 10, "mx.example.test").a("mx.example.test", "192.0.2.4");
+    dns.truncateUdp(true).mx("example.test", 10, "mx.example.test")
+        .a("mx.example.test", "192.0.2.4");
 
     assertThat(names(await(resolver.resolve("example.test")))).containsExactly("mx.example.test");
     assertThat(dns.queries("example.test", Type.MX)).isEqualTo(2);

@@ -29,11 +29,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-process DNS responder for tests, authoritative for every name, answering over UDP and TCP on
- * 127.0.0.1 and one free port from a script set up per (name, type): records, NXDOMAIN, NODATA,
- * SERVFAIL or silence. A name with no script at all is NXDOMAIN; a scripted name without records of
- * the asked type is NODATA. Negative answers carry an SOA in the authority section (RFC 2308).
+ * An in-process DNS responder for tests, authoritative for every name, answering over UDP and TCP
+ * on 127.0.0.1 and one free port from a script set up per (name, type): records, NXDOMAIN, NODATA,
+ * SERVFAIL or silence. A name with no script at all is NXDOMAIN; a scripted name without records
+ * of the asked type is NODATA. Negative answers carry an SOA in the authority section (RFC 2308).
  * Runs on plain threads; {@link #close()} stops them.
+ *
+ * <pre>{@code
+ * try (FakeDnsServer dns = FakeDnsServer.start()) {
+ *   dns.mx("example.test", 10, "mx.example.test").a("mx.example.test", "192.0.2.1");
+ *   MxResolver resolver = new MxResolver(vertx, List.of(dns.address()), Duration.ofSeconds(1));
+ * }
+ * }</pre>
  */
 public final class FakeDnsServer implements AutoCloseable {
 
