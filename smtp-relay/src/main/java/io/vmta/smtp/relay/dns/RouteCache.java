@@ -94,9 +94,9 @@ final class RouteCache {
   }
 
   private static CompletableFuture<Route> completed(Outcome outcome) {
-    CompletableFuture<Route> future = new CompletableFuture<>();
-    complete(future, outcome);
-    return future;
+    return outcome.failure() != null
+        ? CompletableFuture.failedFuture(outcome.failure())
+        : CompletableFuture.completedFuture(outcome.route());
   }
 
   private static void complete(CompletableFuture<Route> future, Outcome outcome) {
