@@ -32,20 +32,22 @@ public final class DotStuffer {
     if (finished) {
       throw new IllegalStateException("the data was already finished");
     }
-    int n = chunk.length();
+    // One bulk copy per chunk: a tight loop over an array, not a call per octet.
+    byte[] bytes = chunk.getBytes();
+    int n = bytes.length;
     Buffer out = Buffer.buffer(n + 16);
     int copied = 0;
     for (int i = 0; i < n; i++) {
-      byte b = chunk.getByte(i);
+      byte b = bytes[i];
       if (atLineStart && b == '.') {
         // Copy up to and including this dot, and let the next run copy it again.
-        out.appendBuffer(chunk, copied, i + 1 - copied);
+        out.appendBytes(bytes, copied, i + 1 - copied);
         copied = i;
       }
       atLineStart = afterCr && b == '\n';
       afterCr = b == '\r';
     }
-    out.appendBuffer(chunk, copied, n - copied);
+    out.appendBytes(bytes, copied, n - copied);
     return out;
   }
 
