@@ -39,12 +39,14 @@ final class ClientConnection {
   private Promise<Void> writing;
   private long timer = -1;
   private SmtpClientException broken;
+  private boolean tls;
 
   ClientConnection(Vertx vertx, NetSocket socket, String peer) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.socket = socket;
     this.peer = peer;
+    this.tls = socket.isSsl();
     socket.handler(this::onData);
     socket.exceptionHandler(e -> fail(SmtpClientException.connectionProblem("connection error", e)));
     socket.closeHandler(v -> fail(SmtpClientException.connectionProblem("connection closed by the server", null)));
@@ -60,9 +62,9 @@ final class ClientConnection {
     return broken == null;
   }
 
-  /** Whether the connection is encrypted (implicit TLS or after STARTTLS). */
+  /** Whether the connection is (or was, once closed) encrypted: implicit TLS or after STARTTLS. */
   boolean isTls() {
-    return socket.isSsl();
+    return tls;
   }
 
   /** The next reply, failing after {@code timeoutMillis} with 4.4.2 naming {@code what}. */
@@ -149,7 +151,8 @@ final class ClientConnection {
           received.size(), dropped);
       received.clear();
     }
-    return serverName == null ? socket.upgradeToSsl(ssl) : socket.upgradeToSsl(ssl, serverName);
+    Future<Void> upgrade = serverName == null ? socket.upgradeToSsl(ssl) : socket.upgradeToSsl(ssl, serverName);
+    return upgrade.onSuccess(v -> tls = true);
   }
 
   /** Closes the socket; later reads and writes fail. */

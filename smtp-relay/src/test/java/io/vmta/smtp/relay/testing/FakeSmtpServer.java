@@ -5,12 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vmta.smtp.core.Reply;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,29 +28,30 @@ public final class FakeSmtpServer {
   public record Message(Buffer raw, Buffer content) {
   }
 
-  private Reply greeting = Reply.of(220, null, "fake.test ESMTP");
-  private boolean rejectEhlo;
-  private boolean pipelining;
-  private long size = -1;
-  private boolean eightBitMime;
-  private boolean smtputf8;
-  private boolean startTls;
-  private String injectAfterStartTls = "";
-  private boolean implicitTls;
-  private String authUser;
-  private String authPassword;
-  private String authMechanisms;
-  private Reply mailReply = Reply.of(250, "2.1.0", "Ok");
-  private final Map<String, Reply> rcptReplies = new HashMap<>();
-  private Reply dataReply = Reply.of(354, null, "End data with <CR><LF>.<CR><LF>");
-  private Reply endReply = Reply.of(250, "2.0.0", "Ok: queued");
-  private String dropOn = "";
-  private String silentOn = "";
-  private boolean holdRepliesUntilData;
+  // The script and the records, read and written by FakeSmtpSession.
+  Reply greeting = Reply.of(220, null, "fake.test ESMTP");
+  boolean rejectEhlo;
+  boolean pipelining;
+  long size = -1;
+  boolean eightBitMime;
+  boolean smtputf8;
+  boolean startTls;
+  String injectAfterStartTls = "";
+  boolean implicitTls;
+  String authUser;
+  String authPassword;
+  String authMechanisms;
+  Reply mailReply = Reply.of(250, "2.1.0", "Ok");
+  final Map<String, Reply> rcptReplies = new HashMap<>();
+  Reply dataReply = Reply.of(354, null, "End data with <CR><LF>.<CR><LF>");
+  Reply endReply = Reply.of(250, "2.0.0", "Ok: queued");
+  String dropOn = "";
+  String silentOn = "";
+  boolean holdRepliesUntilData;
 
-  private final List<String> commands = new CopyOnWriteArrayList<>();
-  private final List<String> commandsOverTls = new CopyOnWriteArrayList<>();
-  private final List<Message> messages = new CopyOnWriteArrayList<>();
+  final List<String> commands = new CopyOnWriteArrayList<>();
+  final List<String> commandsOverTls = new CopyOnWriteArrayList<>();
+  final List<Message> messages = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
   private NetServer server;
 
@@ -107,7 +104,7 @@ public final class FakeSmtpServer {
         .setKeyCertOptions(CERT.keyCertOptions()).setSsl(implicitTls));
     server.connectHandler(socket -> {
       connections.incrementAndGet();
-      new Session(socket).start();
+      new FakeSmtpSession(this, socket).start();
     });
     return server.listen().map(s -> this);
   }
@@ -122,7 +119,7 @@ public final class FakeSmtpServer {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private static String verb(String line) {
+  static String verb(String line) {
     int space = line.indexOf(' ');
     return (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
   }
@@ -140,245 +137,5 @@ public final class FakeSmtpServer {
       lineStart = in[i] == '\n' && i > 0 && in[i - 1] == '\r';
     }
     return Buffer.buffer().appendBytes(out, 0, n);
-  }
-
-  /** One connection's state. */
-  private final class Session {
-    private final NetSocket socket;
-    private Buffer input = Buffer.buffer();
-    private boolean tls = implicitTls;
-    private boolean inData;
-    private int scanFrom;
-    private int accepted;
-    private String authStep;
-    private String loginUser;
-    private boolean holding;
-    private final StringBuilder held = new StringBuilder();
-
-    Session(NetSocket socket) {
-      this.socket = socket;
-    }
-
-    void start() {
-      socket.handler(this::onData);
-      socket.write(greeting.format(true));
-    }
-
-    private void onData(Buffer chunk) {
-      input.appendBuffer(chunk);
-      int pos = 0;
-      while (pos < input.length()) {
-        int next = inData ? endOfData(pos) : endOfLine(pos);
-        if (next < 0) {
-          break;
-        }
-        if (inData) {
-          pos = finishData(pos, next);
-        } else {
-          String line = input.getString(pos, next, StandardCharsets.UTF_8.name());
-          pos = next + 2;
-          if (!command(line)) {
-            return;
-          }
-        }
-      }
-      if (pos > 0) {
-        input = input.getBuffer(pos, input.length());
-        scanFrom = Math.max(0, scanFrom - pos);
-      }
-    }
-
-    private int endOfLine(int from) {
-      for (int i = from; i + 1 < input.length(); i++) {
-        if (input.getByte(i) == '\r' && input.getByte(i + 1) == '\n') {
-          return i;
-        }
-      }
-      return -1;
-    }
-
-    /** The index of the final ".\r\n" of the data starting at {@code from}, or -1. */
-    private int endOfData(int from) {
-      if (matches(from, ".\r\n")) {
-        return from;
-      }
-      for (int i = Math.max(from, scanFrom); i + 4 < input.length(); i++) {
-        if (input.getByte(i) == '\r' && matches(i, "\r\n.\r\n")) {
-          return i + 2;
-        }
-      }
-      scanFrom = Math.max(from, input.length() - 4);
-      return -1;
-    }
-
-    private boolean matches(int at, String ascii) {
-      if (at + ascii.length() > input.length()) {
-        return false;
-      }
-      for (int i = 0; i < ascii.length(); i++) {
-        if (input.getByte(at + i) != ascii.charAt(i)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    private int finishData(int from, int dot) {
-      Buffer raw = input.getBuffer(from, dot);
-      messages.add(new Message(raw, unstuff(raw)));
-      inData = false;
-      scanFrom = 0;
-      accepted = 0;
-      if (dropOn.equals("DOT")) {
-        socket.close();
-      } else if (!silentOn.equals("DOT")) {
-        reply(endReply);
-      }
-      return dot + 3;
-    }
-
-    /** Handles one command line; false when the session stops reading this input. */
-    private boolean command(String line) {
-      commands.add(line);
-      if (tls) {
-        commandsOverTls.add(line);
-      }
-      if (authStep != null) {
-        authStep(line);
-        return true;
-      }
-      String verb = verb(line);
-      if (verb.equals(dropOn)) {
-        socket.close();
-        return false;
-      }
-      if (verb.equals(silentOn)) {
-        return true;
-      }
-      switch (verb) {
-        case "EHLO" -> reply(rejectEhlo ? Reply.of(502, "5.5.1", "EHLO not implemented") : ehloReply());
-        case "HELO" -> reply(Reply.of(250, null, "fake.test"));
-        case "STARTTLS" -> {
-          if (!startTls || tls) {
-            reply(Reply.of(454, "4.7.0", "TLS not available"));
-            return true;
-          }
-          input = Buffer.buffer();
-          socket.upgradeToSsl(Buffer.buffer("220 2.0.0 Ready to start TLS\r\n" + injectAfterStartTls))
-              .onSuccess(v -> tls = true);
-          return false;
-        }
-        case "AUTH" -> auth(line.substring(4).trim());
-        case "MAIL" -> {
-          holding = holdRepliesUntilData;
-          reply(mailReply);
-        }
-        case "RCPT" -> {
-          String address = line.substring(line.indexOf('<') + 1, line.lastIndexOf('>'));
-          Reply r = rcptReplies.getOrDefault(address, Reply.of(250, "2.1.5", "Ok"));
-          accepted += r.code() / 100 == 2 ? 1 : 0;
-          reply(r);
-        }
-        case "DATA" -> {
-          holding = false;
-          Reply r = accepted == 0 ? Reply.of(554, "5.5.1", "Error: no valid recipients") : dataReply;
-          inData = r.code() == 354;
-          reply(r);
-        }
-        case "RSET" -> {
-          accepted = 0;
-          reply(Reply.of(250, "2.0.0", "Ok"));
-        }
-        case "NOOP" -> reply(Reply.of(250, "2.0.0", "Ok"));
-        case "QUIT" -> {
-          reply(Reply.of(221, "2.0.0", "Bye"));
-          socket.close();
-          return false;
-        }
-        default -> reply(Reply.of(502, "5.5.2", "Error: command not recognized"));
-      }
-      return true;
-    }
-
-    private Reply ehloReply() {
-      List<String> lines = new ArrayList<>(List.of("fake.test", "ENHANCEDSTATUSCODES"));
-      if (pipelining) {
-        lines.add("PIPELINING");
-      }
-      if (size >= 0) {
-        lines.add("SIZE " + size);
-      }
-      if (eightBitMime) {
-        lines.add("8BITMIME");
-      }
-      if (smtputf8) {
-        lines.add("SMTPUTF8");
-      }
-      if (startTls && !tls) {
-        lines.add("STARTTLS");
-      }
-      if (authUser != null) {
-        lines.add("AUTH " + authMechanisms);
-      }
-      return new Reply(250, null, lines);
-    }
-
-    private void auth(String args) {
-      String[] words = args.split(" ");
-      switch (words[0].toUpperCase(Locale.ROOT)) {
-        case "PLAIN" -> {
-          if (words.length > 1) {
-            checkPlain(words[1]);
-          } else {
-            authStep = "PLAIN";
-            reply(Reply.of(334, null, ""));
-          }
-        }
-        case "LOGIN" -> {
-          authStep = "USER";
-          reply(Reply.of(334, null, "VXNlcm5hbWU6"));
-        }
-        default -> reply(Reply.of(504, "5.5.4", "Unrecognized authentication type"));
-      }
-    }
-
-    private void authStep(String line) {
-      String step = authStep;
-      authStep = null;
-      switch (step) {
-        case "PLAIN" -> checkPlain(line);
-        case "USER" -> {
-          loginUser = decode(line);
-          authStep = "PASSWORD";
-          reply(Reply.of(334, null, "UGFzc3dvcmQ6"));
-        }
-        default -> authResult(authUser.equals(loginUser) && authPassword.equals(decode(line)));
-      }
-    }
-
-    private void checkPlain(String response) {
-      authResult(("\0" + authUser + "\0" + authPassword).equals(decode(response)));
-    }
-
-    private void authResult(boolean ok) {
-      reply(ok ? Reply.of(235, "2.7.0", "Authentication successful")
-          : Reply.of(535, "5.7.8", "Error: authentication failed"));
-    }
-
-    private String decode(String base64) {
-      try {
-        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        return "";
-      }
-    }
-
-    private void reply(Reply r) {
-      held.append(r.format(true));
-      if (!holding) {
-        socket.write(held.toString());
-        held.setLength(0);
-      }
-    }
   }
 }
