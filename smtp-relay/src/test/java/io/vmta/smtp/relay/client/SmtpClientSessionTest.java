@@ -135,6 +135,25 @@ class SmtpClientSessionTest {
   }
 
   @Test
+  void aFailedOpportunisticHandshakeFallsBackToPlaintext(Vertx vertx, VertxTestContext ctx) {
+    FakeSmtpServer server = new FakeSmtpServer().brokenTls();
+    deliverAndCheck(vertx, ctx, server, options(), session -> {
+      assertThat(server.connections()).isEqualTo(2);
+      assertThat(server.verbs())
+          .containsExactly("EHLO", "STARTTLS", "EHLO", "MAIL", "RCPT", "DATA", "QUIT");
+    });
+  }
+
+  @Test
+  void aFailedRequiredHandshakeFailsTheConnect(Vertx vertx, VertxTestContext ctx) {
+    FakeSmtpServer server = new FakeSmtpServer().brokenTls();
+    connectFails(vertx, ctx, server, options().setTlsPolicy(TlsPolicy.REQUIRED), e -> {
+      assertThat(e.reply().status()).hasToString("4.7.5");
+      assertThat(server.connections()).isEqualTo(1);
+    });
+  }
+
+  @Test
   void requiredTlsIsMetWhenOffered(Vertx vertx, VertxTestContext ctx) {
     FakeSmtpServer server = new FakeSmtpServer().startTls();
     deliverAndCheck(vertx, ctx, server, options().setTlsPolicy(TlsPolicy.REQUIRED),

@@ -38,6 +38,7 @@ public final class FakeSmtpServer {
   boolean startTls;
   String injectAfterStartTls = "";
   boolean implicitTls;
+  boolean brokenTls;
   String authUser;
   String authPassword;
   String authMechanisms;
@@ -67,6 +68,8 @@ public final class FakeSmtpServer {
   /** Offer STARTTLS and send {@code text} in plaintext right behind the 220 (an injection). */
   public FakeSmtpServer startTlsInjecting(String text) { startTls = true; injectAfterStartTls = text; return this; }
   public FakeSmtpServer implicitTls() { implicitTls = true; return this; }
+  /** Offer STARTTLS, say 220, then answer the TLS handshake with plaintext junk and close. */
+  public FakeSmtpServer brokenTls() { startTls = true; brokenTls = true; return this; }
   /** Offer AUTH PLAIN LOGIN and accept these credentials only. */
   public FakeSmtpServer auth(String user, String password) { return auth(user, password, "PLAIN LOGIN"); }
   /** Offer AUTH with these mechanisms (PLAIN and LOGIN understood) and accept these credentials only. */

@@ -135,6 +135,11 @@ final class FakeSmtpSession {
           return true;
         }
         input = Buffer.buffer();
+        if (script.brokenTls) {
+          reply(Reply.of(220, "2.0.0", "Ready to start TLS"));
+          socket.handler(junk -> socket.write("this is not TLS\r\n").eventually(socket::close));
+          return false;
+        }
         socket.upgradeToSsl(Buffer.buffer("220 2.0.0 Ready to start TLS\r\n" + script.injectAfterStartTls))
             .onSuccess(v -> tls = true);
         return false;
