@@ -47,7 +47,8 @@ public final class ReplyDecoder {
             compact();
             return replies;
           }
-          case TOO_LONG -> throw new ReplyFormatException("reply line longer than " + MAX_LINE_LENGTH + " octets");
+          case TOO_LONG -> throw new ReplyFormatException(
+              "reply line longer than " + MAX_LINE_LENGTH + " octets");
           case BARE_LINE_END -> throw new ReplyFormatException("bare CR or LF in a reply line");
           case LINE -> {
             pos = r.end();
@@ -89,7 +90,8 @@ public final class ReplyDecoder {
     if (n < 3 || !digit(line, 0) || !digit(line, 1) || !digit(line, 2)) {
       throw new ReplyFormatException("reply line does not start with a three-digit code");
     }
-    int lineCode = (line.getByte(0) - '0') * 100 + (line.getByte(1) - '0') * 10 + (line.getByte(2) - '0');
+    int lineCode =
+        (line.getByte(0) - '0') * 100 + (line.getByte(1) - '0') * 10 + (line.getByte(2) - '0');
     if (lineCode < 200 || lineCode > 599) {
       throw new ReplyFormatException("reply code out of range: " + lineCode);
     }
@@ -104,7 +106,8 @@ public final class ReplyDecoder {
       last = sep == ' ';
     }
     if (code >= 0 && lineCode != code) {
-      throw new ReplyFormatException("reply lines with different codes: " + code + " and " + lineCode);
+      throw new ReplyFormatException(
+          "reply lines with different codes: " + code + " and " + lineCode);
     }
     code = lineCode;
     if (lines.size() == MAX_LINES) {
@@ -135,7 +138,8 @@ public final class ReplyDecoder {
   private static EnhancedStatus status(String text, int code) {
     int end = text.indexOf(' ');
     String candidate = end < 0 ? text : text.substring(0, end);
-    if (candidate.length() < 5 || candidate.length() > 9 || candidate.charAt(0) - '0' != code / 100) {
+    if (candidate.length() < 5 || candidate.length() > 9
+        || candidate.charAt(0) - '0' != code / 100) {
       return null;
     }
     try {

@@ -15,11 +15,13 @@ final class ClientAuth {
   }
 
   /** Authenticates with the options' username and password, or fails with the reason. */
-  static Future<Void> authenticate(ClientConnection conn, ClientOptions options, ServerCapabilities caps) {
+  static Future<Void> authenticate(ClientConnection conn, ClientOptions options,
+      ServerCapabilities caps) {
     if (!conn.isTls()) {
       // RFC 4954 section 4: PLAIN and LOGIN disclose the password; never without encryption.
       return Future.failedFuture(SmtpClientException.local("AUTH", Reply.of(454, "4.7.0",
-          "not sending credentials over an unencrypted connection (synthesized by the client)"), null));
+          "not sending credentials over an unencrypted connection (synthesized by the client)"),
+          null));
     }
     String user = options.getUsername();
     String password = options.getPassword() == null ? "" : options.getPassword();
@@ -39,7 +41,8 @@ final class ClientAuth {
         "the server offers neither AUTH PLAIN nor AUTH LOGIN (synthesized by the client)"), null));
   }
 
-  private static Future<Reply> answer(ClientConnection conn, Reply challenge, String response, long timeout) {
+  private static Future<Reply> answer(ClientConnection conn, Reply challenge, String response,
+      long timeout) {
     if (challenge.code() != 334) {
       return Future.failedFuture(rejection(challenge));
     }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 final class ClientConnection {
 
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
-  /** Content is dot-stuffed and written in pieces of this size, so the write queue can push back. */
+  /** Content is dot-stuffed and written in pieces of this size, so backpressure can act. */
   private static final int DATA_PIECE = 64 * 1024;
 
   private final Vertx vertx;
@@ -48,8 +48,10 @@ final class ClientConnection {
     this.peer = peer;
     this.tls = socket.isSsl();
     socket.handler(this::onData);
-    socket.exceptionHandler(e -> fail(SmtpClientException.connectionProblem("connection error", e)));
-    socket.closeHandler(v -> fail(SmtpClientException.connectionProblem("connection closed by the server", null)));
+    socket.exceptionHandler(e ->
+        fail(SmtpClientException.connectionProblem("connection error", e)));
+    socket.closeHandler(v ->
+        fail(SmtpClientException.connectionProblem("connection closed by the server", null)));
   }
 
   /** The event-loop context the socket's handlers run on. */
@@ -151,7 +153,8 @@ final class ClientConnection {
           received.size(), dropped);
       received.clear();
     }
-    Future<Void> upgrade = serverName == null ? socket.upgradeToSsl(ssl) : socket.upgradeToSsl(ssl, serverName);
+    Future<Void> upgrade =
+        serverName == null ? socket.upgradeToSsl(ssl) : socket.upgradeToSsl(ssl, serverName);
     return upgrade.onSuccess(v -> tls = true);
   }
 
@@ -173,7 +176,8 @@ final class ClientConnection {
     } catch (ReplyFormatException e) {
       log.warn("{}: malformed reply: {}", peer, e.getMessage());
       fail(SmtpClientException.local("malformed reply",
-          Reply.of(451, "4.5.0", "malformed reply from the server (synthesized by the client)"), e));
+          Reply.of(451, "4.5.0", "malformed reply from the server (synthesized by the client)"),
+          e));
       return;
     }
     deliver();

@@ -28,7 +28,7 @@ public final class ClientOptions {
   public static final long DEFAULT_DATA_INIT_TIMEOUT = 120_000;
   /** Each data block, waiting for the socket to drain: 3 minutes (RFC 5321 section 4.5.3.2.5). */
   public static final long DEFAULT_DATA_BLOCK_TIMEOUT = 180_000;
-  /** DATA termination, waiting for the reply to the final dot: 10 minutes (RFC 5321 section 4.5.3.2.6). */
+  /** DATA termination, the reply to the final dot: 10 minutes (RFC 5321 section 4.5.3.2.6). */
   public static final long DEFAULT_DATA_END_TIMEOUT = 600_000;
   public static final TlsPolicy DEFAULT_TLS_POLICY = TlsPolicy.OPPORTUNISTIC;
   /** Recipients per transaction; RFC 5321 section 4.5.3.1.8 requires servers to take 100. */

@@ -30,8 +30,8 @@ final class MailTransaction {
   private final Map<String, RecipientResult> results = new LinkedHashMap<>();
   private final List<String> accepted = new ArrayList<>();
 
-  MailTransaction(ClientConnection conn, ClientOptions options, ServerCapabilities caps, Envelope envelope,
-      List<String> recipients, Buffer content) {
+  MailTransaction(ClientConnection conn, ClientOptions options, ServerCapabilities caps,
+      Envelope envelope, List<String> recipients, Buffer content) {
     this.conn = conn;
     this.options = options;
     this.caps = caps;
@@ -56,8 +56,9 @@ final class MailTransaction {
   /** A reply for the checks that make sending pointless: SIZE, 8BITMIME and SMTPUTF8. */
   private Reply refusalBeforeSending() {
     if (caps.tooBig(content.length())) {
-      return Reply.of(552, "5.3.4", "message size exceeds fixed maximum message size: " + content.length()
-          + " octets, the server takes " + caps.maxSize() + " (RFC 1870 section 6)");
+      return Reply.of(552, "5.3.4", "message size exceeds fixed maximum message size: "
+          + content.length() + " octets, the server takes " + caps.maxSize()
+          + " (RFC 1870 section 6)");
     }
     if (eightBitBody() && !caps.eightBitMime() && hasEightBitOctet(content)) {
       return NEEDS_8BITMIME;
@@ -109,7 +110,9 @@ final class MailTransaction {
           .compose(data -> {
             if (mail.code() / 100 != 2) {
               decideAll(recipients, mail);
-              return data.code() == 354 ? abandon("354 to DATA after a refused MAIL") : Future.succeededFuture();
+              return data.code() == 354
+                  ? abandon("354 to DATA after a refused MAIL")
+                  : Future.succeededFuture();
             }
             if (accepted.isEmpty()) {
               // RFC 2920 section 3.1: DATA must now be refused (503/554); the transaction is reset.
@@ -151,7 +154,8 @@ final class MailTransaction {
 
   /** The server began a DATA it should have refused; only closing the connection stops it. */
   private Future<Void> abandon(String why) {
-    return Future.failedFuture(SmtpClientException.connectionProblem("closed the connection after " + why, null));
+    return Future.failedFuture(
+        SmtpClientException.connectionProblem("closed the connection after " + why, null));
   }
 
   /** Decides every recipient still open as transient with the synthesized reply, and closes. */
@@ -161,7 +165,9 @@ final class MailTransaction {
         : SmtpClientException.connectionProblem("unexpected client error", failure).reply();
     for (String rcpt : recipients) {
       if (!results.containsKey(rcpt)) {
-        results.put(rcpt, reply.isPermanent() ? new RecipientResult.Permanent(reply) : new RecipientResult.Transient(reply));
+        results.put(rcpt, reply.isPermanent()
+            ? new RecipientResult.Permanent(reply)
+            : new RecipientResult.Transient(reply));
       }
     }
     return conn.close().recover(e -> Future.succeededFuture());

@@ -21,7 +21,8 @@ import java.util.Set;
  * @param authMechanisms the SASL mechanisms after AUTH (RFC 4954), upper case
  */
 public record ServerCapabilities(boolean esmtp, boolean pipelining, boolean size, long maxSize,
-    boolean eightBitMime, boolean smtputf8, boolean startTls, boolean chunking, Set<String> authMechanisms) {
+    boolean eightBitMime, boolean smtputf8, boolean startTls, boolean chunking,
+    Set<String> authMechanisms) {
 
   /** What a server that only answered HELO offers: nothing. */
   public static final ServerCapabilities NONE =
@@ -66,7 +67,8 @@ public record ServerCapabilities(boolean esmtp, boolean pipelining, boolean size
       }
     }
     auth.remove("");
-    return new ServerCapabilities(true, pipelining, size, maxSize, eightBit, utf8, tls, chunking, auth);
+    return new ServerCapabilities(true, pipelining, size, maxSize, eightBit, utf8, tls, chunking,
+        auth);
   }
 
   /** Whether a message of {@code octets} exceeds the announced SIZE limit. */

@@ -33,7 +33,8 @@ public final class SmtpClientException extends RuntimeException {
 
   /** The connection broke or timed out: 451 4.4.2 (RFC 3463 "bad connection"). */
   public static SmtpClientException connectionProblem(String what, Throwable cause) {
-    return local(what, Reply.of(451, "4.4.2", what + " (no reply from the server; synthesized by the client)"),
+    return local(what,
+        Reply.of(451, "4.4.2", what + " (no reply from the server; synthesized by the client)"),
         cause);
   }
 

@@ -39,8 +39,8 @@ public final class SmtpClientSession {
   private boolean busy;
   private boolean closed;
 
-  private SmtpClientSession(ClientOptions options, NetClient client, ClientConnection conn, String host,
-      String peer) {
+  private SmtpClientSession(ClientOptions options, NetClient client, ClientConnection conn,
+      String host, String peer) {
     this.options = options;
     this.client = client;
     this.conn = conn;
@@ -71,34 +71,41 @@ public final class SmtpClientSession {
         .recover(e -> {
           client.close();
           return Future.failedFuture(SmtpClientException.local("cannot connect to " + peer,
-              Reply.of(451, "4.4.1", "cannot connect to " + peer + " (synthesized by the client)"), e));
+              Reply.of(451, "4.4.1", "cannot connect to " + peer + " (synthesized by the client)"),
+              e));
         })
         .compose(socket -> {
-          SmtpClientSession session =
-              new SmtpClientSession(opts, client, new ClientConnection(vertx, socket, peer), host, peer);
+          ClientConnection conn = new ClientConnection(vertx, socket, peer);
+          SmtpClientSession session = new SmtpClientSession(opts, client, conn, host, peer);
           return session.handshake().recover(e -> session.close().transform(ignored -> {
             if (session.tlsHandshakeFailed && opts.getTlsPolicy() == TlsPolicy.OPPORTUNISTIC) {
               log.warn("{}: TLS handshake failed, trying again without TLS", peer);
-              return connect(vertx, new ClientOptions(opts).setTlsPolicy(TlsPolicy.NONE), host, address, port);
+              ClientOptions plaintext = new ClientOptions(opts).setTlsPolicy(TlsPolicy.NONE);
+              return connect(vertx, plaintext, host, address, port);
             }
             return Future.failedFuture(e);
           }));
         });
   }
 
-  /** Sends one message to {@code recipients}; each recipient gets a result (RFC 5321 section 3.3). */
-  public Future<TransactionResult> send(Envelope envelope, List<String> recipients, Buffer content) {
+  /** Sends one message to {@code recipients}; each gets a result (RFC 5321 section 3.3). */
+  public Future<TransactionResult> send(Envelope envelope, List<String> recipients,
+      Buffer content) {
     List<String> rcpts = List.copyOf(new LinkedHashSet<>(recipients));
     if (rcpts.isEmpty() || rcpts.size() > options.getMaxRecipients()) {
       return Future.failedFuture(new IllegalArgumentException(
-          "a transaction takes 1 to " + options.getMaxRecipients() + " recipients, not " + rcpts.size()));
+          "a transaction takes 1 to " + options.getMaxRecipients() + " recipients, not "
+              + rcpts.size()));
     }
-    if (!commandSafe(envelope.sender()) || !rcpts.stream().allMatch(SmtpClientSession::commandSafe)) {
-      return Future.failedFuture(new IllegalArgumentException("control character in an envelope address"));
+    if (!commandSafe(envelope.sender())
+        || !rcpts.stream().allMatch(SmtpClientSession::commandSafe)) {
+      return Future.failedFuture(
+          new IllegalArgumentException("control character in an envelope address"));
     }
     return onContext(() -> {
       if (!isUsable()) {
-        return Future.failedFuture(new IllegalStateException("session to " + peer + " is closed or busy"));
+        return Future.failedFuture(
+            new IllegalStateException("session to " + peer + " is closed or busy"));
       }
       busy = true;
       return new MailTransaction(conn, options, capabilities, envelope, rcpts, content).run()
@@ -143,8 +150,10 @@ public final class SmtpClientSession {
     return conn.read("the greeting", options.getGreetingTimeout())
         .compose(greeting -> {
           if (greeting.code() / 100 != 2) {
-            conn.write("QUIT\r\n");  // RFC 5321 section 3.1: a client should QUIT after a 554 greeting
-            return Future.failedFuture(SmtpClientException.refused("greeting of " + peer, greeting));
+            // RFC 5321 section 3.1: a client should QUIT after a 554 greeting.
+            conn.write("QUIT\r\n");
+            return Future.failedFuture(
+                SmtpClientException.refused("greeting of " + peer, greeting));
           }
           return hello();
         })
@@ -192,13 +201,15 @@ public final class SmtpClientSession {
     return conn.read("STARTTLS", options.getCommandTimeout()).compose(ready -> {
       if (ready.code() != 220) {
         return policy == TlsPolicy.REQUIRED
-            ? Future.failedFuture(tlsRequired("refused STARTTLS", SmtpClientException.refused("STARTTLS", ready)))
+            ? Future.failedFuture(
+                tlsRequired("refused STARTTLS", SmtpClientException.refused("STARTTLS", ready)))
             : Future.succeededFuture();  // RFC 3207 section 4: carry on in plaintext
       }
       return conn.startTls(sslOptions(options), serverName(host))
           .recover(e -> {
             tlsHandshakeFailed = true;
-            return Future.failedFuture(SmtpClientException.local("TLS handshake with " + peer + " failed",
+            return Future.failedFuture(SmtpClientException.local(
+                "TLS handshake with " + peer + " failed",
                 Reply.of(451, "4.7.5", "TLS handshake failed (synthesized by the client)"), e));
           })
           .compose(v -> {
@@ -210,7 +221,9 @@ public final class SmtpClientSession {
 
   private SmtpClientException tlsRequired(String what, Throwable cause) {
     return SmtpClientException.local("TLS required but " + peer + " " + what,
-        Reply.of(451, "4.7.4", "TLS is required, but the server " + what + " (synthesized by the client)"), cause);
+        Reply.of(451, "4.7.4",
+            "TLS is required, but the server " + what + " (synthesized by the client)"),
+        cause);
   }
 
   /** Trust-all without host name check by default (RFC 7435); see {@link ClientOptions}. */
@@ -223,10 +236,10 @@ public final class SmtpClientSession {
         : ssl.setHostnameVerificationAlgorithm("HTTPS");
   }
 
-  /** The name for SNI, or {@code null} for an address literal, which SNI does not carry (RFC 6066 section 3). */
+  /** The name for SNI, or {@code null} for an address literal (RFC 6066 section 3). */
   private static String serverName(String host) {
-    boolean literal = host.startsWith("[") || host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.'
-        || (c >= '0' && c <= '9'));
+    boolean literal = host.startsWith("[") || host.indexOf(':') >= 0
+        || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     return literal ? null : host;
   }
 
@@ -240,7 +253,13 @@ public final class SmtpClientSession {
       return action.get();
     }
     Promise<T> promise = Promise.promise();
-    context.runOnContext(v -> action.get().onComplete(promise));
+    context.runOnContext(v -> {
+      try {
+        action.get().onComplete(promise);
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
     return promise.future();
   }
 }
