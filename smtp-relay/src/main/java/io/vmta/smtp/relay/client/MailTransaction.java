@@ -1,0 +1,223 @@
+package io.vmta.smtp.relay.client;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vmta.smtp.core.Reply;
+import io.vmta.smtp.core.queue.Envelope;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One mail transaction (RFC 5321 section 3.3): MAIL, a RCPT per recipient, DATA and the message,
+ * pipelined when the server offers PIPELINING (RFC 2920), one command at a time otherwise. Every
+ * recipient ends with a result; a connection problem leaves the undecided ones transient.
+ */
+final class MailTransaction {
+
+  private static final Reply NEEDS_8BITMIME = Reply.of(554, "5.6.3",
+      "8-bit message, but the server does not offer 8BITMIME (RFC 6152 section 3; not downgraded)");
+  private static final Reply NEEDS_SMTPUTF8 = Reply.of(553, "5.6.7",
+      "non-ASCII address, but the server does not offer SMTPUTF8 (RFC 6531 section 3.4)");
+
+  private final ClientConnection conn;
+  private final ClientOptions options;
+  private final ServerCapabilities caps;
+  private final Envelope envelope;
+  private final List<String> recipients;
+  private final Buffer content;
+  private final Map<String, RecipientResult> results = new LinkedHashMap<>();
+  private final List<String> accepted = new ArrayList<>();
+
+  MailTransaction(ClientConnection conn, ClientOptions options, ServerCapabilities caps,
+      Envelope envelope, List<String> recipients, Buffer content) {
+    this.conn = conn;
+    this.options = options;
+    this.caps = caps;
+    this.envelope = envelope;
+    this.recipients = recipients;
+    this.content = content;
+  }
+
+  /** Runs the transaction; the future always succeeds, with a result for every recipient. */
+  Future<TransactionResult> run() {
+    Reply refusal = refusalBeforeSending();
+    if (refusal != null) {
+      decideAll(recipients, refusal);
+      return Future.succeededFuture(new TransactionResult(results));
+    }
+    Future<Void> flow = caps.pipelining() ? pipelined() : stepByStep();
+    return flow
+        .recover(this::interrupted)
+        .map(v -> new TransactionResult(results));
+  }
+
+  /** A reply for the checks that make sending pointless: SIZE, 8BITMIME and SMTPUTF8. */
+  private Reply refusalBeforeSending() {
+    if (caps.tooBig(content.length())) {
+      return Reply.of(552, "5.3.4", "message size exceeds fixed maximum message size: "
+          + content.length() + " octets, the server takes " + caps.maxSize()
+          + " (RFC 1870 section 6)");
+    }
+    if (eightBitBody() && !caps.eightBitMime() && hasEightBitOctet(content)) {
+      return NEEDS_8BITMIME;
+    }
+    if (envelope.smtputf8() && !caps.smtputf8() && nonAsciiAddress()) {
+      return NEEDS_SMTPUTF8;
+    }
+    return null;
+  }
+
+  private Future<Void> stepByStep() {
+    conn.write(mailCommand());
+    return conn.read("MAIL FROM", options.getMailTimeout()).compose(mail -> {
+      if (mail.code() / 100 != 2) {
+        decideAll(recipients, mail);
+        return Future.succeededFuture();
+      }
+      Future<Void> rcpts = Future.succeededFuture();
+      for (String rcpt : recipients) {
+        rcpts = rcpts.compose(v -> {
+          conn.write(rcptCommand(rcpt));
+          return conn.read("RCPT TO", options.getRcptTimeout()).map(r -> recipientReply(rcpt, r));
+        });
+      }
+      return rcpts.compose(v -> {
+        if (accepted.isEmpty()) {
+          return reset();  // RSET instead of DATA: no recipient was accepted
+        }
+        conn.write("DATA\r\n");
+        return conn.read("DATA", options.getDataInitTimeout()).compose(this::afterData);
+      });
+    });
+  }
+
+  /** RFC 2920 section 3.1: MAIL, every RCPT and DATA in one write, the replies read in order. */
+  private Future<Void> pipelined() {
+    StringBuilder group = new StringBuilder(mailCommand());
+    recipients.forEach(rcpt -> group.append(rcptCommand(rcpt)));
+    group.append("DATA\r\n");
+    conn.write(group.toString());
+    return conn.read("MAIL FROM", options.getMailTimeout()).compose(mail -> {
+      Future<Void> rcpts = Future.succeededFuture();
+      for (String rcpt : recipients) {
+        rcpts = rcpts.compose(v -> conn.read("RCPT TO", options.getRcptTimeout())
+            .map(r -> mail.code() / 100 == 2 ? recipientReply(rcpt, r) : null));
+      }
+      return rcpts
+          .compose(v -> conn.read("DATA", options.getDataInitTimeout()))
+          .compose(data -> {
+            if (mail.code() / 100 != 2) {
+              decideAll(recipients, mail);
+              return data.code() == 354
+                  ? abandon("354 to DATA after a refused MAIL")
+                  : Future.succeededFuture();
+            }
+            if (accepted.isEmpty()) {
+              // RFC 2920 section 3.1: DATA must now be refused (503/554); the transaction is reset.
+              return data.code() == 354 ? abandon("354 to DATA without recipients") : reset();
+            }
+            return afterData(data);
+          });
+    });
+  }
+
+  private Future<Void> afterData(Reply data) {
+    if (data.code() != 354) {
+      decideAll(accepted, data.code() / 100 == 2 ? unexpected("DATA", data) : data);
+      return reset();
+    }
+    return conn.writeData(content, options.getDataBlockTimeout())
+        .compose(v -> conn.read("the end of data", options.getDataEndTimeout()))
+        .map(end -> {
+          // RFC 5321 section 4.2.5: the reply to the final dot applies to every accepted recipient.
+          decideAll(accepted, end);
+          return null;
+        });
+  }
+
+  private Void recipientReply(String rcpt, Reply reply) {
+    if (reply.code() / 100 == 2) {
+      accepted.add(rcpt);
+    } else {
+      results.put(rcpt, RecipientResult.of(reply.isPositive() ? unexpected("RCPT", reply) : reply));
+    }
+    return null;
+  }
+
+  private Future<Void> reset() {
+    conn.write("RSET\r\n");
+    return conn.read("RSET", options.getCommandTimeout())
+        .compose(r -> r.code() / 100 == 2 ? Future.succeededFuture() : conn.close());
+  }
+
+  /** The server began a DATA it should have refused; only closing the connection stops it. */
+  private Future<Void> abandon(String why) {
+    return Future.failedFuture(
+        SmtpClientException.connectionProblem("closed the connection after " + why, null));
+  }
+
+  /** Decides every recipient still open as transient with the synthesized reply, and closes. */
+  private Future<Void> interrupted(Throwable failure) {
+    Reply reply = failure instanceof SmtpClientException e
+        ? e.reply()
+        : SmtpClientException.connectionProblem("unexpected client error", failure).reply();
+    for (String rcpt : recipients) {
+      if (!results.containsKey(rcpt)) {
+        results.put(rcpt, reply.isPermanent()
+            ? new RecipientResult.Permanent(reply)
+            : new RecipientResult.Transient(reply));
+      }
+    }
+    return conn.close().recover(e -> Future.succeededFuture());
+  }
+
+  private void decideAll(List<String> rcpts, Reply reply) {
+    rcpts.forEach(rcpt -> results.putIfAbsent(rcpt, RecipientResult.of(reply)));
+  }
+
+  private static Reply unexpected(String command, Reply reply) {
+    return Reply.of(451, "4.5.0", "unexpected reply " + reply.code() + " to " + command
+        + " (synthesized by the client)");
+  }
+
+  private String mailCommand() {
+    StringBuilder mail = new StringBuilder("MAIL FROM:<").append(envelope.sender()).append('>');
+    if (caps.size()) {
+      mail.append(" SIZE=").append(content.length());  // RFC 1870 section 3
+    }
+    if (eightBitBody() && caps.eightBitMime()) {
+      mail.append(" BODY=8BITMIME");  // RFC 6152 section 2
+    }
+    if (envelope.smtputf8() && caps.smtputf8()) {
+      mail.append(" SMTPUTF8");  // RFC 6531 section 3.4
+    }
+    return mail.append("\r\n").toString();
+  }
+
+  private static String rcptCommand(String rcpt) {
+    return "RCPT TO:<" + rcpt + ">\r\n";
+  }
+
+  private boolean eightBitBody() {
+    return "8BITMIME".equalsIgnoreCase(envelope.body());
+  }
+
+  private boolean nonAsciiAddress() {
+    return !isAscii(envelope.sender()) || !recipients.stream().allMatch(MailTransaction::isAscii);
+  }
+
+  private static boolean isAscii(String s) {
+    return s.chars().allMatch(c -> c < 0x80);
+  }
+
+  private static boolean hasEightBitOctet(Buffer b) {
+    for (int i = 0; i < b.length(); i++) {
+      if (b.getByte(i) < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
