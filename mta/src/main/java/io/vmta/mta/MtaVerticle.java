@@ -14,6 +14,10 @@ import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vmta.smtp.auth.UsersAuthenticationProvider;
 import io.vmta.smtp.auth.UsersFile;
 import io.vmta.smtp.relay.QueueOptions;
+import io.vmta.smtp.relay.RelayOptions;
+import io.vmta.smtp.relay.RelayVerticle;
+import io.vmta.smtp.relay.client.ClientOptions;
+import io.vmta.smtp.relay.transport.EventBusTransport;
 import io.vmta.smtp.relay.QueueVerticle;
 import io.vmta.smtp.server.ListenerOptions;
 import io.vmta.smtp.server.SmtpServerOptions;
@@ -32,8 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole MTA in one Vert.x: the queue first (so nothing is accepted that cannot be stored),
- * then one SMTP server instance per core on the configured listeners. Writes the bound ports to
+ * The whole MTA in one Vert.x: the relay, then the queue (so nothing is accepted that cannot be
+ * stored), then one SMTP server instance per core on the configured listeners. Writes the bound ports to
  * {@code <dataDir>/listeners.json} once it is up.
  */
 public class MtaVerticle extends VerticleBase {
@@ -59,7 +63,8 @@ public class MtaVerticle extends VerticleBase {
     Path dataDir = Path.of(options.getDataDir()).toAbsolutePath();
     return vertx.executeBlocking(() -> prepare(dataDir))
         .compose(tls -> ConfigLoader.loadUsers(vertx, options).compose(users ->
-            vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users)))
+            vertx.deployVerticle(new RelayVerticle(relayOptions()))
+                .compose(r -> vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx))))
                 .compose(q -> deployServers(serverOptions(tls, users), new UsersAuthenticationProvider(vertx, users)))))
         .compose(v -> vertx.fileSystem().writeFile(dataDir.resolve("listeners.json").toString(),
             listenersJson().toBuffer()))
@@ -122,6 +127,15 @@ public class MtaVerticle extends VerticleBase {
         .setAliases(options.getAliases())
         .setTrustedNetworks(options.getTrustedNetworks())
         .setRestrictSenders(options.isRestrictSenders());
+  }
+
+  private RelayOptions relayOptions() {
+    io.vmta.mta.config.RelayOptions relay = options.getRelay();
+    return new RelayOptions()
+        .setDnsServers(relay.getDnsServers())
+        .setPort(relay.getPort())
+        .setSmarthost(relay.getSmarthost() == null ? null : RelayOptions.Smarthost.fromJson(relay.getSmarthost()))
+        .setClient(new ClientOptions().setHeloName(options.getHostname()));
   }
 
   private QueueOptions queueOptions(Path dataDir, UsersFile users) {

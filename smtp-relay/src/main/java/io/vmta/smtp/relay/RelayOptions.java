@@ -1,0 +1,103 @@
+package io.vmta.smtp.relay;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vmta.smtp.core.local.JsonLists;
+import io.vmta.smtp.relay.client.ClientOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Options of {@link RelayVerticle}: where the DNS servers are, which port the destination
+ * servers listen on (25; tests point it elsewhere), an optional smarthost that takes all remote
+ * mail, and the SMTP client's own options.
+ */
+public final class RelayOptions {
+
+  public static final int DEFAULT_PORT = 25;
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_DESTINATION = 10;
+  public static final long DEFAULT_DNS_TIMEOUT_MILLIS = 5000;
+
+  /** How to reach a smarthost: {@code starttls} (required), {@code implicit} TLS, or {@code none}. */
+  public enum SmarthostTls { STARTTLS, IMPLICIT, NONE }
+
+  /** The one upstream server that takes all remote mail (DESIGN.md relay.smarthost). */
+  public record Smarthost(String host, int port, SmarthostTls tls, String username, String password) {
+    public Smarthost {
+      Objects.requireNonNull(host, "smarthost.host");
+      tls = tls == null ? SmarthostTls.STARTTLS : tls;
+    }
+
+    /** Reads {@code {host, port, tls, username, password}}; the port defaults by TLS mode. */
+    public static Smarthost fromJson(JsonObject json) {
+      SmarthostTls tls = SmarthostTls.valueOf(json.getString("tls", "starttls").toUpperCase(java.util.Locale.ROOT));
+      int port = json.getInteger("port", tls == SmarthostTls.IMPLICIT ? 465 : 587);
+      return new Smarthost(json.getString("host"), port, tls, json.getString("username"), json.getString("password"));
+    }
+
+    public JsonObject toJson() {
+      JsonObject json = new JsonObject().put("host", host).put("port", port)
+          .put("tls", tls.name().toLowerCase(java.util.Locale.ROOT));
+      if (username != null) {
+        json.put("username", username).put("password", password);
+      }
+      return json;
+    }
+
+    @Override
+    public String toString() {
+      return "Smarthost[" + host + ":" + port + ", " + tls + ", user=" + username + "]";
+    }
+  }
+
+  private List<String> dnsServers = new ArrayList<>();
+  private long dnsTimeoutMillis = DEFAULT_DNS_TIMEOUT_MILLIS;
+  private int port = DEFAULT_PORT;
+  private Smarthost smarthost;
+  private int maxConnectionsPerDestination = DEFAULT_MAX_CONNECTIONS_PER_DESTINATION;
+  private ClientOptions client = new ClientOptions();
+
+  public RelayOptions() {
+  }
+
+  public RelayOptions(RelayOptions other) {
+    this(other.toJson());
+  }
+
+  /** Reads the form written by {@link #toJson()}; a missing key keeps its default. */
+  public RelayOptions(JsonObject json) {
+    dnsServers = JsonLists.strings(json.getJsonArray("dnsServers"), dnsServers);
+    dnsTimeoutMillis = json.getLong("dnsTimeoutMillis", dnsTimeoutMillis);
+    port = json.getInteger("port", port);
+    JsonObject sh = json.getJsonObject("smarthost");
+    smarthost = sh == null ? null : Smarthost.fromJson(sh);
+    maxConnectionsPerDestination = json.getInteger("maxConnectionsPerDestination", maxConnectionsPerDestination);
+    JsonObject c = json.getJsonObject("client");
+    client = c == null ? new ClientOptions() : new ClientOptions(c);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("dnsServers", new JsonArray(new ArrayList<>(dnsServers)))
+        .put("dnsTimeoutMillis", dnsTimeoutMillis)
+        .put("port", port)
+        .put("smarthost", smarthost == null ? null : smarthost.toJson())
+        .put("maxConnectionsPerDestination", maxConnectionsPerDestination)
+        .put("client", client.toJson());
+  }
+
+  public List<String> getDnsServers() { return dnsServers; }
+  public RelayOptions setDnsServers(List<String> v) { this.dnsServers = new ArrayList<>(v); return this; }
+  public long getDnsTimeoutMillis() { return dnsTimeoutMillis; }
+  public RelayOptions setDnsTimeoutMillis(long v) { this.dnsTimeoutMillis = v; return this; }
+  public int getPort() { return port; }
+  public RelayOptions setPort(int v) { this.port = v; return this; }
+  public Smarthost getSmarthost() { return smarthost; }
+  public RelayOptions setSmarthost(Smarthost v) { this.smarthost = v; return this; }
+  public int getMaxConnectionsPerDestination() { return maxConnectionsPerDestination; }
+  public RelayOptions setMaxConnectionsPerDestination(int v) { this.maxConnectionsPerDestination = v; return this; }
+  public ClientOptions getClient() { return client; }
+  public RelayOptions setClient(ClientOptions v) { this.client = new ClientOptions(v); return this; }
+}

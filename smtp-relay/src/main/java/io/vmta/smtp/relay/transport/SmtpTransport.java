@@ -1,0 +1,135 @@
+package io.vmta.smtp.relay.transport;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vmta.smtp.core.Reply;
+import io.vmta.smtp.core.queue.Envelope;
+import io.vmta.smtp.relay.RelayOptions;
+import io.vmta.smtp.relay.client.ClientOptions;
+import io.vmta.smtp.relay.client.RecipientResult;
+import io.vmta.smtp.relay.client.SmtpClientSession;
+import io.vmta.smtp.relay.client.TlsPolicy;
+import io.vmta.smtp.relay.client.TransactionResult;
+import io.vmta.smtp.relay.dns.DnsResolutionException;
+import io.vmta.smtp.relay.dns.MxHost;
+import io.vmta.smtp.relay.dns.MxResolver;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Remote delivery over SMTP (DESIGN.md "Outbound rules"): the MX hosts of the recipients' domain
+ * in order (or the smarthost), each address of each host until one takes the transaction; a
+ * connection failure or a refused greeting moves on to the next. Per recipient: 2xx delivered,
+ * 4xx transient, 5xx permanent; no host reachable is transient.
+ */
+public final class SmtpTransport implements Transport {
+
+  private final Vertx vertx;
+  private final RelayOptions options;
+  private final MxResolver resolver;
+  private final DestinationLimiter limiter;
+
+  /** One host address to try. */
+  private record Target(String host, InetAddress address, int port, ClientOptions client) {
+    String relay() {
+      return host + "[" + address.getHostAddress() + "]:" + port;
+    }
+  }
+
+  public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver) {
+    this.vertx = vertx;
+    this.options = new RelayOptions(options);
+    this.resolver = resolver;
+    this.limiter = new DestinationLimiter(options.getMaxConnectionsPerDestination());
+  }
+
+  @Override
+  public Future<Map<String, DeliveryResult>> deliver(Envelope envelope, List<String> recipients, Buffer content) {
+    String domain = recipients.get(0).substring(recipients.get(0).lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    String destination = options.getSmarthost() != null ? "smarthost" : domain;
+    return limiter.submit(destination, () -> targets(domain)
+        .compose(targets -> attempt(targets, 0, envelope, recipients, content, "no host to try", "none"))
+        .recover(e -> Future.succeededFuture(failAll(recipients, e))));
+  }
+
+  private Future<List<Target>> targets(String domain) {
+    RelayOptions.Smarthost smarthost = options.getSmarthost();
+    if (smarthost == null) {
+      return resolver.resolve(domain).map(route -> {
+        List<Target> out = new ArrayList<>();
+        for (MxHost host : route.hosts()) {
+          host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), options.getClient())));
+        }
+        return out;
+      });
+    }
+    ClientOptions client = new ClientOptions(options.getClient())
+        .setUsername(smarthost.username())
+        .setPassword(smarthost.password())
+        .setImplicitTls(smarthost.tls() == RelayOptions.SmarthostTls.IMPLICIT)
+        .setTlsPolicy(smarthost.tls() == RelayOptions.SmarthostTls.STARTTLS ? TlsPolicy.REQUIRED
+            : smarthost.tls() == RelayOptions.SmarthostTls.NONE ? TlsPolicy.NONE : options.getClient().getTlsPolicy());
+    // A configured host name: the system resolver, on a worker (a literal address needs no lookup).
+    return vertx.executeBlocking(() -> InetAddress.getAllByName(smarthost.host()), false).map(addresses -> {
+      List<Target> out = new ArrayList<>();
+      for (InetAddress a : addresses) {
+        out.add(new Target(smarthost.host(), a, smarthost.port(), client));
+      }
+      return out;
+    });
+  }
+
+  private Future<Map<String, DeliveryResult>> attempt(List<Target> targets, int index, Envelope envelope,
+      List<String> recipients, Buffer content, String lastError, String lastRelay) {
+    if (index >= targets.size()) {
+      Map<String, DeliveryResult> out = new LinkedHashMap<>();
+      recipients.forEach(r -> out.put(r, new DeliveryResult.Transient(lastRelay, "4.4.1", lastError)));
+      return Future.succeededFuture(out);
+    }
+    Target target = targets.get(index);
+    return SmtpClientSession.connect(vertx, target.client(), target.host(), target.address(), target.port())
+        .compose(session -> session.send(envelope, recipients, content)
+            .compose(result -> session.quit().transform(ignored -> Future.succeededFuture(result))))
+        .map(result -> convert(result, target.relay()))
+        .recover(e -> attempt(targets, index + 1, envelope, recipients, content,
+            target.relay() + ": " + e.getMessage(), target.relay()));
+  }
+
+  private static Map<String, DeliveryResult> convert(TransactionResult result, String relay) {
+    Map<String, DeliveryResult> out = new LinkedHashMap<>();
+    result.perRecipient().forEach((rcpt, r) -> out.put(rcpt, convert(r, relay)));
+    return out;
+  }
+
+  private static DeliveryResult convert(RecipientResult r, String relay) {
+    Reply reply = r.reply();
+    String said = reply.code() + (reply.status() == null ? "" : " " + reply.status()) + " " + reply.text();
+    if (r instanceof RecipientResult.Delivered) {
+      return new DeliveryResult.Delivered(relay, said);
+    }
+    if (r instanceof RecipientResult.Permanent) {
+      return new DeliveryResult.Permanent(relay, reply.status() == null ? "5.0.0" : reply.status().toString(), said);
+    }
+    return new DeliveryResult.Transient(relay, reply.status() == null ? "4.0.0" : reply.status().toString(), said);
+  }
+
+  private static Map<String, DeliveryResult> failAll(List<String> recipients, Throwable e) {
+    Map<String, DeliveryResult> out = new LinkedHashMap<>();
+    for (String r : recipients) {
+      if (e instanceof DnsResolutionException dns) {
+        String detail = "DNS: " + dns.getMessage();
+        out.put(r, dns.isPermanent() ? new DeliveryResult.Permanent("none", dns.enhancedStatus(), detail)
+            : new DeliveryResult.Transient("none", dns.enhancedStatus(), detail));
+      } else {
+        out.put(r, new DeliveryResult.Transient("none", "4.3.0", "local error: " + e));
+      }
+    }
+    return out;
+  }
+}
