@@ -61,7 +61,10 @@ final class MtaProcess implements AutoCloseable {
         .put("domains", new JsonArray().add("example.test"))
         .put("users", users.toString())
         .put("aliases", new JsonObject().put("postmaster@example.test", new JsonArray().add("alice@example.test")))
-        .put("relay", new JsonObject().put("retry", new JsonObject().put("initialDelay", "1s")))
+        // No DNS query may leave this machine: a loopback port where nothing answers, so remote
+        // destinations defer (4.4.3) instead of asking the system's resolvers.
+        .put("relay", new JsonObject().put("dnsServers", new JsonArray().add("127.0.0.1:9"))
+            .put("retry", new JsonObject().put("initialDelay", "1s")))
         .put("management", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .mergeIn(overrides);
     Path config = dir.resolve("mta.json");
