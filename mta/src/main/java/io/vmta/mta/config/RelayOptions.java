@@ -53,8 +53,32 @@ public class RelayOptions {
     if (s != null && !(s instanceof JsonObject)) {
       throw ConfigReader.bad(r.key("smarthost"), "an object or null", s);
     }
-    smarthost = s == null ? null : ((JsonObject) s).copy();
+    smarthost = s == null ? null : smarthost((JsonObject) s, r.key("smarthost"));
     retry = new RetryOptions(r.object("retry"), r.key("retry"));
+  }
+
+  /** Checks {@code {host, port, tls, username, password}}; errors name the key. */
+  private static JsonObject smarthost(JsonObject json, String path) {
+    ConfigReader r = new ConfigReader(json, path, "host", "port", "tls", "username", "password");
+    String host = r.string("host", null);
+    if (host == null || host.isBlank()) {
+      throw ConfigReader.bad(r.key("host"), "a host name or IP address", host);
+    }
+    Names.host(host, r.key("host"));
+    r.port("port", 587, 1);
+    String tls = r.string("tls", "starttls");
+    if (!List.of("starttls", "implicit", "none").contains(tls)) {
+      throw ConfigReader.bad(r.key("tls"), "one of starttls, implicit, none", tls);
+    }
+    boolean user = r.string("username", null) != null;
+    boolean password = r.string("password", null) != null;
+    if (user != password) {
+      throw new ConfigException(path, "username and password go together");
+    }
+    if (user && tls.equals("none")) {
+      throw new ConfigException(r.key("tls"), "a password is only ever sent over TLS: starttls or implicit");
+    }
+    return json.copy();
   }
 
   /** These options as configuration JSON. */

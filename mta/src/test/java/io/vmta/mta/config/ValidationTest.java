@@ -70,6 +70,11 @@ class ValidationTest {
       {"relay": {"dnsServers": ["1.1.1.1", "1.1.1.1:53"]}} | relay.dnsServers[1]: duplicate "1.1.1.1:53"
       {"relay": {"port": 0}}                           | relay.port: must be a port number (1-65535), got 0
       {"relay": {"smarthost": "mail.example"}}         | relay.smarthost: must be an object or null, got "mail.example"
+      {"relay": {"smarthost": {"port": 587}}}          | relay.smarthost.host: must be a host name or IP address
+      {"relay": {"smarthost": {"host": "up.example", "tls": "ssl"}}} | relay.smarthost.tls: must be one of starttls, implicit, none, got "ssl"
+      {"relay": {"smarthost": {"host": "up.example", "username": "u"}}} | relay.smarthost: username and password go together
+      {"relay": {"smarthost": {"host": "up.example", "tls": "none", "username": "u", "password": "p"}}} | relay.smarthost.tls: a password is only ever sent over TLS
+      {"relay": {"smarthost": {"host": "up.example", "user": "u"}}} | relay.smarthost.user: unknown key
       {"relay": {"retry": {"initialDelay": "2h"}}}     | relay.retry.maxDelay: must not be shorter than initialDelay (2h), got "1h"
       {"relay": {"retry": {"maxAge": "forever"}}}      | relay.retry.maxAge: must be a duration like
       {"relay": {"retry": {"intialDelay": "1m"}}}      | relay.retry.intialDelay: unknown key; did you mean initialDelay?
