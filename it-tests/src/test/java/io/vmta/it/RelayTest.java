@@ -133,6 +133,16 @@ class RelayTest {
   }
 
   @Test
+  void noReachableHostDefersWithOneReadableLine() throws Exception {
+    dns.mx("down.example", 10, "mx.down.example").a("mx.down.example", "127.0.0.2");
+    String id = send("alice@example.test", "bob@down.example", BODY);
+    JsonObject deferred = next("deferred", id);
+    assertThat(deferred.getString("dsn")).isEqualTo("4.4.1");
+    assertThat(deferred.getString("relay")).startsWith("mx.down.example[127.0.0.2]");
+    assertThat(deferred.getString("detail")).contains("cannot connect").doesNotContain("\r").doesNotContain("\n");
+  }
+
+  @Test
   void fallsBackToTheAddressRecordWithoutMx() throws Exception {
     dns.a("plain.example", "127.0.0.1");
     String id = send("alice@example.test", "bob@plain.example", BODY);

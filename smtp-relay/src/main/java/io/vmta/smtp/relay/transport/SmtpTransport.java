@@ -8,6 +8,7 @@ import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.relay.RelayOptions;
 import io.vmta.smtp.relay.client.ClientOptions;
 import io.vmta.smtp.relay.client.RecipientResult;
+import io.vmta.smtp.relay.client.SmtpClientException;
 import io.vmta.smtp.relay.client.SmtpClientSession;
 import io.vmta.smtp.relay.client.TlsPolicy;
 import io.vmta.smtp.relay.client.TransactionResult;
@@ -97,8 +98,23 @@ public final class SmtpTransport implements Transport {
         .compose(session -> session.send(envelope, recipients, content)
             .compose(result -> session.quit().transform(ignored -> Future.succeededFuture(result))))
         .map(result -> convert(result, target.relay()))
-        .recover(e -> attempt(targets, index + 1, envelope, recipients, content,
-            target.relay() + ": " + e.getMessage(), target.relay()));
+        .recover(e -> attempt(targets, index + 1, envelope, recipients, content, describe(e), target.relay()));
+  }
+
+  /** One line for the log and a bounce: the (possibly synthesized) reply and the underlying cause. */
+  private static String describe(Throwable e) {
+    String text;
+    if (e instanceof SmtpClientException ce && ce.reply() != null) {
+      Reply r = ce.reply();
+      text = r.code() + (r.status() == null ? "" : " " + r.status()) + " " + r.text();
+      Throwable cause = ce.getCause();
+      if (cause != null && cause.getMessage() != null) {
+        text += " (" + cause.getMessage() + ")";
+      }
+    } else {
+      text = String.valueOf(e.getMessage());
+    }
+    return text.replaceAll("[\\r\\n]+", " ").trim();
   }
 
   private static Map<String, DeliveryResult> convert(TransactionResult result, String relay) {
