@@ -125,6 +125,15 @@ class RelayTest {
   }
 
   @Test
+  void aSecondMessageToTheSameHostReusesTheConnection() throws Exception {
+    dns.a("reuse.example", "127.0.0.1");
+    next("sent", send("alice@example.test", "bob@reuse.example", BODY));
+    next("sent", send("alice@example.test", "carol@reuse.example", BODY));
+    assertThat(peer.messages()).hasSize(2);
+    assertThat(peer.connections()).isEqualTo(1);
+  }
+
+  @Test
   void triesTheNextMxWhenTheFirstRefusesConnections() throws Exception {
     dns.mx("second.example", 10, "down.second.example").mx("second.example", 20, "up.second.example")
         .a("down.second.example", "127.0.0.2").a("up.second.example", "127.0.0.1");

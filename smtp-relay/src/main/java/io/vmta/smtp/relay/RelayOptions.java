@@ -19,6 +19,8 @@ public final class RelayOptions {
   public static final int DEFAULT_PORT = 25;
   public static final int DEFAULT_MAX_CONNECTIONS_PER_DESTINATION = 10;
   public static final long DEFAULT_DNS_TIMEOUT_MILLIS = 5000;
+  /** How long a connection that finished a transaction stays open for the next one. */
+  public static final long DEFAULT_CONNECTION_IDLE_MILLIS = 5000;
 
   /** How to reach a smarthost: {@code starttls} (required), {@code implicit} TLS, or {@code none}. */
   public enum SmarthostTls { STARTTLS, IMPLICIT, NONE }
@@ -58,6 +60,7 @@ public final class RelayOptions {
   private Smarthost smarthost;
   private int maxConnectionsPerDestination = DEFAULT_MAX_CONNECTIONS_PER_DESTINATION;
   private ClientOptions client = new ClientOptions();
+  private long connectionIdleMillis = DEFAULT_CONNECTION_IDLE_MILLIS;
 
   public RelayOptions() {
   }
@@ -74,6 +77,7 @@ public final class RelayOptions {
     JsonObject sh = json.getJsonObject("smarthost");
     smarthost = sh == null ? null : Smarthost.fromJson(sh);
     maxConnectionsPerDestination = json.getInteger("maxConnectionsPerDestination", maxConnectionsPerDestination);
+    connectionIdleMillis = json.getLong("connectionIdleMillis", connectionIdleMillis);
     JsonObject c = json.getJsonObject("client");
     client = c == null ? new ClientOptions() : new ClientOptions(c);
   }
@@ -85,7 +89,8 @@ public final class RelayOptions {
         .put("port", port)
         .put("smarthost", smarthost == null ? null : smarthost.toJson())
         .put("maxConnectionsPerDestination", maxConnectionsPerDestination)
-        .put("client", client.toJson());
+        .put("client", client.toJson())
+        .put("connectionIdleMillis", connectionIdleMillis);
   }
 
   public List<String> getDnsServers() { return dnsServers; }
@@ -98,6 +103,8 @@ public final class RelayOptions {
   public RelayOptions setSmarthost(Smarthost v) { this.smarthost = v; return this; }
   public int getMaxConnectionsPerDestination() { return maxConnectionsPerDestination; }
   public RelayOptions setMaxConnectionsPerDestination(int v) { this.maxConnectionsPerDestination = v; return this; }
+  public long getConnectionIdleMillis() { return connectionIdleMillis; }
+  public RelayOptions setConnectionIdleMillis(long v) { this.connectionIdleMillis = v; return this; }
   public ClientOptions getClient() { return client; }
   public RelayOptions setClient(ClientOptions v) { this.client = new ClientOptions(v); return this; }
 }

@@ -31,6 +31,7 @@ public class RelayVerticle extends VerticleBase {
 
   private final RelayOptions explicitOptions;
   private MessageConsumer<QueuedMessage> consumer;
+  private SmtpTransport transport;
 
   /** Reads its options from the deployment configuration ({@link RelayOptions} JSON). */
   public RelayVerticle() {
@@ -49,7 +50,7 @@ public class RelayVerticle extends VerticleBase {
     // With no servers given, the resolver reads the system's configuration: a small blocking read.
     return vertx.executeBlocking(() -> new MxResolver(vertx, servers, Duration.ofMillis(options.getDnsTimeoutMillis())))
         .compose(resolver -> {
-          SmtpTransport transport = new SmtpTransport(vertx, options, resolver);
+          transport = new SmtpTransport(vertx, options, resolver);
           consumer = vertx.eventBus().localConsumer(ADDRESS, (Message<QueuedMessage> request) -> {
             QueuedMessage m = request.body();
             transport.deliver(m.envelope(), m.envelope().recipients(), m.content()).onSuccess(results -> {
@@ -62,6 +63,14 @@ public class RelayVerticle extends VerticleBase {
               + options.getSmarthost() : "MX routing, destination port " + options.getPort());
           return consumer.completion();
         });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (transport != null) {
+      transport.close();
+    }
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
   /** {@code host:port} with an IP literal host ({@code [::1]:53} for IPv6); the port defaults to 53. */

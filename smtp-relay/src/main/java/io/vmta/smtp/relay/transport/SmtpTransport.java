@@ -27,7 +27,8 @@ import java.util.Map;
  * Remote delivery over SMTP (DESIGN.md "Outbound rules"): the MX hosts of the recipients' domain
  * in order (or the smarthost), each address of each host until one takes the transaction; a
  * connection failure or a refused greeting moves on to the next. Per recipient: 2xx delivered,
- * 4xx transient, 5xx permanent; no host reachable is transient.
+ * 4xx transient, 5xx permanent; no host reachable is transient. A connection that finished its
+ * transaction cleanly is kept a few seconds for the next message to the same host.
  */
 public final class SmtpTransport implements Transport {
 
@@ -35,6 +36,7 @@ public final class SmtpTransport implements Transport {
   private final RelayOptions options;
   private final MxResolver resolver;
   private final DestinationLimiter limiter;
+  private final ConnectionPool pool;
 
   /** One host address to try. */
   private record Target(String host, InetAddress address, int port, ClientOptions client) {
@@ -48,6 +50,12 @@ public final class SmtpTransport implements Transport {
     this.options = new RelayOptions(options);
     this.resolver = resolver;
     this.limiter = new DestinationLimiter(options.getMaxConnectionsPerDestination());
+    this.pool = new ConnectionPool(vertx, options.getConnectionIdleMillis(), options.getMaxConnectionsPerDestination());
+  }
+
+  /** Says goodbye to the connections kept for reuse. */
+  public void close() {
+    pool.closeAll();
   }
 
   @Override
@@ -94,9 +102,11 @@ public final class SmtpTransport implements Transport {
       return Future.succeededFuture(out);
     }
     Target target = targets.get(index);
-    return SmtpClientSession.connect(vertx, target.client(), target.host(), target.address(), target.port())
-        .compose(session -> session.send(envelope, recipients, content)
-            .compose(result -> session.quit().transform(ignored -> Future.succeededFuture(result))))
+    SmtpClientSession reused = pool.take(target.relay());
+    Future<SmtpClientSession> session = reused != null ? Future.succeededFuture(reused)
+        : SmtpClientSession.connect(vertx, target.client(), target.host(), target.address(), target.port());
+    return session
+        .compose(s -> s.send(envelope, recipients, content).onComplete(ar -> pool.give(target.relay(), s)))
         .map(result -> convert(result, target.relay()))
         .recover(e -> attempt(targets, index + 1, envelope, recipients, content, describe(e), target.relay()));
   }
