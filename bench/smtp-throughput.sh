@@ -8,8 +8,8 @@
 #   VMTA_PORT=0        port for vmta's mx listener (0 = any free port, read from listeners.json)
 #   PF_PORT=           port for Postfix's smtpd (default: a free port picked at random)
 #   VMTA_JAR=          default <repo>/mta/target/mta.jar
-#   VMTA_MAX_CONN_PER_IP=1000   vmta's limits.maxConnectionsPerIp (its default, 20, refuses
-#                      smtp-source -s 20 with 421: see README; Postfix exempts $mynetworks)
+#   VMTA_MAX_CONN_PER_IP=      vmta's limits.maxConnectionsPerIp (default: the product's, 50;
+#                      Postfix exempts $mynetworks from its per-client limits)
 #   JAVA=java          the java launcher; JAVA_OPTS= extra JVM flags (default none)
 #   DELIVERY_TIMEOUT=300   seconds to wait for all messages of one run to reach Maildir
 #   POLL=0.1           Maildir polling interval in seconds
@@ -22,7 +22,7 @@ MESSAGES=${MESSAGES:-5000}
 SIZE=${SIZE:-4096}
 RUNS=${RUNS:-3}
 VMTA_PORT=${VMTA_PORT:-0}
-VMTA_MAX_CONN_PER_IP=${VMTA_MAX_CONN_PER_IP-1000}
+VMTA_MAX_CONN_PER_IP=${VMTA_MAX_CONN_PER_IP-}
 PF_PORT=${PF_PORT:-}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:-}
@@ -130,21 +130,12 @@ NOTES=()
 VMTA_LIMITS=
 if [[ -n $VMTA_MAX_CONN_PER_IP ]]; then
   VMTA_LIMITS=",\"limits\":{\"maxConnectionsPerIp\":$VMTA_MAX_CONN_PER_IP}"
-  NOTES+=("vmta config sets limits.maxConnectionsPerIp=$VMTA_MAX_CONN_PER_IP (product default 20); Postfix exempts 127.0.0.0/8 (\$mynetworks) from its per-client limits")
+  NOTES+=("vmta config sets limits.maxConnectionsPerIp=$VMTA_MAX_CONN_PER_IP (product default 50); Postfix exempts 127.0.0.0/8 (\$mynetworks) from its per-client limits")
 fi
 if ! start_vmta "$VMTA_PORT"; then
   echo "!! vmta FAILED TO START with listener port $VMTA_PORT. Its stdout/stderr:"
   sed 's/^/   | /' "$VM/stdout.log"
-  if [[ $VMTA_PORT == 0 ]]; then
-    FALLBACK=$(free_port)
-    echo "!! PRODUCT BUG: port 0 does not work with more than one server instance (nproc=$(nproc))."
-    echo "!! Continuing with a fixed free port picked by this script: $FALLBACK"
-    NOTES+=("vmta could not start with port 0 (BindException, see above); ran on fixed port $FALLBACK")
-    echo "--- retry with port $FALLBACK" >>"$VM/stdout.log"
-    start_vmta "$FALLBACK" || die "vmta failed again: $(cat "$VM/stdout.log")"
-  else
-    exit 1
-  fi
+  exit 1
 fi
 VMTA_BOUND=$(grep -o '"port":[0-9]*' "$VM/data/listeners.json" | head -1 | cut -d: -f2)
 [[ -n $VMTA_BOUND ]] || die "no port in $VM/data/listeners.json"
