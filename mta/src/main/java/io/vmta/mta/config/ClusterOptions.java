@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /** Clustering over Hazelcast: off by default; the roles of this node; TCP/IP join members. */
-public class ClusterOptions {
+public class ClusterOptions extends JsonOptions {
 
   /** Default: a single node, not clustered. */
   public static final boolean DEFAULT_ENABLED = false;
@@ -70,6 +70,7 @@ public class ClusterOptions {
   }
 
   /** These options as configuration JSON. */
+  @Override
   public JsonObject toJson() {
     JsonArray roleNames = new JsonArray();
     roles.forEach(role -> roleNames.add(role.jsonName()));
@@ -147,20 +148,5 @@ public class ClusterOptions {
     EnumSet<ClusterRole> set = EnumSet.noneOf(ClusterRole.class);
     names.forEach(n -> set.add(ClusterRole.fromJson(n)));
     return Collections.unmodifiableSet(set);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ClusterOptions c && c.toJson().equals(toJson());
-  }
-
-  @Override
-  public int hashCode() {
-    return toJson().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return toJson().encode();
   }
 }

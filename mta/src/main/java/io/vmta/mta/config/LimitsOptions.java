@@ -6,7 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /** Limits of the SMTP server: sizes, counts and timeouts (DESIGN.md "Bounded everything"). */
-public class LimitsOptions {
+public class LimitsOptions extends JsonOptions {
 
   /** Default largest message in octets: 25 MiB. */
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 26_214_400L;
@@ -71,6 +71,7 @@ public class LimitsOptions {
   }
 
   /** These limits as configuration JSON, durations as strings like "5m". */
+  @Override
   public JsonObject toJson() {
     return new JsonObject()
         .put("maxMessageSize", maxMessageSize)
@@ -208,20 +209,5 @@ public class LimitsOptions {
       throw ConfigReader.bad(key, "a positive duration", Durations.format(value));
     }
     return d;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof LimitsOptions l && l.toJson().equals(toJson());
-  }
-
-  @Override
-  public int hashCode() {
-    return toJson().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return toJson().encode();
   }
 }

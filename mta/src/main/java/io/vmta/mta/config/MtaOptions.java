@@ -18,7 +18,7 @@ import java.util.Objects;
  * The whole configuration (DESIGN.md "Configuration"). Every key has a default, so
  * {@code new MtaOptions(new JsonObject())} is a working server on unprivileged ports.
  */
-public class MtaOptions {
+public class MtaOptions extends JsonOptions {
 
   /** Default host name for greetings and Received headers; never looked up in DNS. */
   public static final String DEFAULT_HOSTNAME = "localhost";
@@ -102,6 +102,7 @@ public class MtaOptions {
   }
 
   /** The configuration as JSON that {@link #MtaOptions(JsonObject)} reads back equal. */
+  @Override
   public JsonObject toJson() {
     JsonArray listenerArray = new JsonArray();
     listeners.forEach(l -> listenerArray.add(l.toJson()));
@@ -294,20 +295,5 @@ public class MtaOptions {
 
   private static List<ListenerOptions> copyListeners(List<ListenerOptions> list) {
     return list.stream().map(ListenerOptions::new).toList();
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof MtaOptions m && m.toJson().equals(toJson());
-  }
-
-  @Override
-  public int hashCode() {
-    return toJson().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return toJson().encode();
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** Outbound delivery: DNS servers for MX lookups, destination port, smarthost and retries. */
-public class RelayOptions {
+public class RelayOptions extends JsonOptions {
 
   /** Default DNS servers: none, meaning the system resolvers. */
   public static final List<String> DEFAULT_DNS_SERVERS = List.of();
@@ -82,6 +82,7 @@ public class RelayOptions {
   }
 
   /** These options as configuration JSON. */
+  @Override
   public JsonObject toJson() {
     return new JsonObject()
         .put("dnsServers", new JsonArray(new ArrayList<>(dnsServers)))
@@ -181,20 +182,5 @@ public class RelayOptions {
       throw ConfigReader.bad(path, DNS_SERVER, text);
     }
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + dnsPort;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RelayOptions r && r.toJson().equals(toJson());
-  }
-
-  @Override
-  public int hashCode() {
-    return toJson().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return toJson().encode();
   }
 }

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
 /** Backoff of deferred deliveries: first delay, doubling up to a cap, given up after an age. */
-public class RetryOptions {
+public class RetryOptions extends JsonOptions {
 
   /** Default delay before the first retry. */
   public static final Duration DEFAULT_INITIAL_DELAY = Duration.ofMinutes(5);
@@ -46,6 +46,7 @@ public class RetryOptions {
   }
 
   /** These options as configuration JSON, durations as strings like "5m". */
+  @Override
   public JsonObject toJson() {
     return new JsonObject()
         .put("initialDelay", Durations.format(initialDelay))
@@ -84,20 +85,5 @@ public class RetryOptions {
   public RetryOptions setMaxAge(Duration maxAge) {
     this.maxAge = LimitsOptions.positive("maxAge", maxAge);
     return this;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RetryOptions r && r.toJson().equals(toJson());
-  }
-
-  @Override
-  public int hashCode() {
-    return toJson().hashCode();
-  }
-
-  @Override
-  public String toString() {
-    return toJson().encode();
   }
 }
