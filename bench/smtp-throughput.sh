@@ -36,6 +36,8 @@ REPO=$(cd "$SCRIPT_DIR/.." && pwd)
 VMTA_JAR=${VMTA_JAR:-$REPO/mta/target/mta.jar}
 
 die() { echo "smtp-throughput: $*" >&2; exit 1; }
+# shellcheck source=../scripts/lib/private-postfix.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/private-postfix.sh"
 now() { date +%s.%N; }
 # float arithmetic without bc/python: awk
 calc() { awk "BEGIN { printf \"%.3f\", $* }"; }
@@ -144,44 +146,7 @@ VMTA_BOUND=$(grep -o '"port":[0-9]*' "$VM/data/listeners.json" | head -1 | cut -
 PF=$TMP/pf
 PF_PORT=${PF_PORT:-$(free_port)}
 port_free "$PF_PORT" || die "port $PF_PORT is in use"
-mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$PF/vmail"
-chown postfix "$PF/data"
-chown nobody:nogroup "$PF/vmail"
-NOBODY_UID=$(id -u nobody); NOBODY_GID=$(getent group nogroup | cut -d: -f3)
-cp /etc/postfix/dynamicmaps.cf "$PF/etc/" 2>/dev/null || true
-# master.cf: the packaged one, with "smtp inet" replaced by our loopback port, and chroot off
-# (a chroot would need copies of /etc files inside the private queue directory).
-awk -v port="$PF_PORT" '
-  /^smtp[ \t]+inet/ { print "127.0.0.1:" port "  inet  n  -  n  -  -  smtpd"; next }
-  /^[a-z0-9]/ && NF >= 8 && $5 == "y" { $5 = "n"; print; next }
-  { print }' /etc/postfix/master.cf > "$PF/etc/master.cf"
-cat > "$PF/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-mail_owner = postfix
-setgid_group = postdrop
-maillog_file = $PF/maillog
-maillog_file_prefixes = $PF
-myhostname = pf.bench.test
-mydomain = bench.test
-myorigin = \$myhostname
-mydestination =
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtpd_banner = \$myhostname ESMTP bench
-relayhost =
-biff = no
-alias_maps =
-alias_database =
-local_recipient_maps =
-virtual_mailbox_domains = bench.test
-virtual_mailbox_base = $PF/vmail
-virtual_mailbox_maps = hash:$PF/etc/vmailbox
-virtual_uid_maps = static:$NOBODY_UID
-virtual_gid_maps = static:$NOBODY_GID
-EOF
+pf_prepare "$PF" "$PF_PORT" pf.bench.test bench.test bench
 echo "alice@bench.test bench.test/alice/" > "$PF/etc/vmailbox"
 postmap -c "$PF/etc" "hash:$PF/etc/vmailbox"
 postfix -c "$PF/etc" check

@@ -32,6 +32,8 @@ REPO=$(cd "$SCRIPT_DIR/.." && pwd)
 VMTA_JAR=${VMTA_JAR:-$REPO/mta/target/mta.jar}
 
 die() { echo "relay-to-postfix: FAILED: $*" >&2; exit 1; }
+# shellcheck source=lib/private-postfix.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/private-postfix.sh"
 step() { echo; echo "== $*"; }
 
 # ------------------------------------------------------------------ preconditions
@@ -43,6 +45,125 @@ done
 id postfix >/dev/null 2>&1 || die "no 'postfix' user (apt-get install postfix)"
 getent group postdrop >/dev/null || die "no 'postdrop' group (apt-get install postfix)"
 [[ -f /etc/postfix/master.cf ]] || die "no /etc/postfix/master.cf (apt-get install postfix)"
+if [[ $POSTFIX_TLS == 1 ]]; then command -v openssl >/dev/null || die "POSTFIX_TLS=1 needs openssl"; fi
+HAVE_SWAKS=0; command -v swaks >/dev/null && HAVE_SWAKS=1
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/relay-to-postfix.XXXXXX")
+chmod 755 "$TMP"
+DNS_PID=
+VMTA_PID=
+PF_STARTED=0
+
+# On failure, show the tails of all logs before they are removed.
+dump_logs() {
+  local f
+  for f in "$TMP/dnsmasq.log" "$TMP/vmta/stdout.log" "$TMP/pf/maillog"; do
+    [[ -f $f ]] || continue
+    echo "--- last 40 lines of $f" >&2
+    tail -40 "$f" | sed 's/^/   | /' >&2
+  done
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  [[ $rc != 0 ]] && dump_logs
+  if [[ -n $VMTA_PID ]] && kill -0 "$VMTA_PID" 2>/dev/null; then
+    kill "$VMTA_PID"
+    for _ in $(seq 100); do kill -0 "$VMTA_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$VMTA_PID" 2>/dev/null && { echo "vmta ignored SIGTERM for 10 s; SIGKILL" >&2; kill -9 "$VMTA_PID"; }
+    wait "$VMTA_PID" 2>/dev/null
+  fi
+  if [[ $PF_STARTED == 1 ]]; then
+    local mpid
+    mpid=$(tr -d ' ' < "$TMP/pf/queue/pid/master.pid" 2>/dev/null)
+    postfix -c "$TMP/pf/etc" stop >/dev/null 2>&1
+    if [[ -n $mpid ]]; then
+      for _ in $(seq 100); do kill -0 "$mpid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$mpid" 2>/dev/null && { postfix -c "$TMP/pf/etc" abort >/dev/null 2>&1; kill "$mpid"; }
+    fi
+  fi
+  if [[ -n $DNS_PID ]] && kill -0 "$DNS_PID" 2>/dev/null; then
+    kill "$DNS_PID"
+    wait "$DNS_PID" 2>/dev/null
+  fi
+  if [[ $KEEP_TMP == 1 ]]; then
+    echo "(temporary files kept in $TMP)"
+  else
+    rm -rf "$TMP"
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free TCP port on 127.0.0.1 (the kernel picks it; it is free again once python exits).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s until it succeeds.
+wait_for() {
+  local secs=$1 what=$2; shift 2
+  local end=$((SECONDS + secs))
+  until "$@"; do
+    ((SECONDS < end)) || die "timed out after ${secs}s waiting for $what"
+    sleep 0.2
+  done
+}
+
+# A DNS question over UDP, printed as "RCODE ANSWER-COUNT" (no dig on this machine).
+dns_query() {
+  python3 - "$@" <<'EOF'
+import random, socket, struct, sys
+port, name, qtype = int(sys.argv[1]), sys.argv[2], {"A": 1, "MX": 15, "AAAA": 28}[sys.argv[3]]
+q = struct.pack(">HHHHHH", random.randrange(65536), 0x0100, 1, 0, 0, 0)
+q += b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + struct.pack(">HH", qtype, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1)
+try:
+    s.sendto(q, ("127.0.0.1", port)); r = s.recv(4096)
+except OSError:
+    sys.exit(1)
+print(r[3] & 0xF, struct.unpack(">H", r[6:8])[0])
+EOF
+}
+
+DNS_PORT=$(free_port)
+PF_PORT=$(free_port)
+[[ $DNS_PORT != "$PF_PORT" ]] || PF_PORT=$(free_port)
+
+echo "relay-to-postfix: vmta -> (MX from dnsmasq) -> private Postfix, all on 127.0.0.1"
+echo "date:     $(date -u +%FT%TZ)"
+echo "tmp:      $TMP"
+echo "vmta:     $VMTA_JAR (git $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+echo "java:     $("$JAVA" -version 2>&1 | head -1)"
+echo "dnsmasq:  $(dnsmasq --version | head -1), 127.0.0.1:$DNS_PORT"
+echo "postfix:  $(postconf -d -h mail_version 2>/dev/null), 127.0.0.1:$PF_PORT"
+
+# ------------------------------------------------------------------ 1. dnsmasq
+step "dnsmasq: dest.test MX 10 mx.dest.test, mx.dest.test A 127.0.0.1 (no resolv.conf, no hosts, no upstream)"
+# --conf-file=/dev/null: not /etc/dnsmasq.conf; --no-resolv, no --server: nothing to forward to;
+# --local=/test/: answer for *.test from local data only (NXDOMAIN for unknown names);
+# --user=root: keeps write access to the log file in $TMP (it listens on a high port anyway).
+dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
+  --listen-address=127.0.0.1 --bind-interfaces --port="$DNS_PORT" --local=/test/ \
+  --mx-host=dest.test,mx.dest.test,10 --host-record=mx.dest.test,127.0.0.1 \
+  --log-queries --log-facility="$TMP/dnsmasq.log" --pid-file="$TMP/dnsmasq.pid" --user=root \
+  >"$TMP/dnsmasq.out" 2>&1 &
+DNS_PID=$!
+dns_ready() {
+  kill -0 "$DNS_PID" 2>/dev/null || die "dnsmasq exited: $(cat "$TMP/dnsmasq.out")"
+  [[ $(dns_query "$DNS_PORT" dest.test MX 2>/dev/null) == "0 1" ]]
+}
+wait_for 10 "dnsmasq to answer dest.test MX" dns_ready
+echo "dest.test MX     -> rcode/answers: $(dns_query "$DNS_PORT" dest.test MX)   (0 = NOERROR)"
+echo "mx.dest.test A   -> rcode/answers: $(dns_query "$DNS_PORT" mx.dest.test A)"
+echo "example.com A    -> rcode/answers: $(dns_query "$DNS_PORT" example.com A)   (5 = REFUSED: nothing is forwarded)"
+# From here on, the query log holds only vmta's questions.
+DNS_LOG_MARK=$(wc -l < "$TMP/dnsmasq.log")
+
+# ------------------------------------------------------------------ 2. Postfix (private instance)
+step "Postfix: private instance for dest.test on 127.0.0.1:$PF_PORT"
+PF=$TMP/pf
+pf_prepare "$PF" "$PF_PORT" mx.dest.test dest.test "Postfix (private test instance)"
 if [[ $POSTFIX_TLS == 1 ]]; then command -v openssl >/dev/null || die "POSTFIX_TLS=1 needs openssl"; fi
 HAVE_SWAKS=0; command -v swaks >/dev/null && HAVE_SWAKS=1
 
