@@ -50,15 +50,16 @@ public final class SmtpConnection {
   private boolean slotReleased;
   private boolean tlsUpgrading;
   private int errors;
-  private long lastInput = System.nanoTime();
-  private long phaseStart;
-  private long timer = -1;
+  private final SessionDeadlines deadlines;
 
   public SmtpConnection(ServerContext ctx, NetSocket socket, ListenerMode mode) {
     this.ctx = ctx;
     this.socket = socket;
     this.clientIp = socket.remoteAddress().hostAddress();
     this.session = new SmtpSession(this, mode, socket.isSsl());
+    this.deadlines = new SessionDeadlines(ctx.vertx, ctx.options.getIdleTimeoutSeconds() * 1000L,
+        ctx.options.getDataTimeoutSeconds() * 1000L,
+        () -> this.mode == InputMode.DATA || this.mode == InputMode.BDAT, () -> busy, this::timedOut);
   }
 
   /** Sends the greeting and starts reading. */
@@ -68,11 +69,11 @@ public final class SmtpConnection {
     socket.exceptionHandler(e -> log.debug("connection from [{}]: {}", clientIp, e.toString()));
     log.info("connect from [{}]", clientIp);
     reply(Reply.of(220, null, ctx.options.getHostname() + " ESMTP vmta"));
-    armTimer();
+    deadlines.start();
   }
 
   private void onData(Buffer chunk) {
-    lastInput = System.nanoTime();
+    deadlines.input();
     if (closed) {
       return;
     }
@@ -255,7 +256,7 @@ public final class SmtpConnection {
   void enterData(DataDecoder decoder) {
     data = decoder;
     mode = InputMode.DATA;
-    phaseStart = System.nanoTime();
+    deadlines.messageStarted();
   }
 
   /** Switches to reading one BDAT chunk into {@code decoder}. */
@@ -263,7 +264,7 @@ public final class SmtpConnection {
     bdat = decoder;
     decoder.beginChunk(size);
     mode = InputMode.BDAT;
-    phaseStart = System.nanoTime();
+    deadlines.messageStarted();
     if (size == 0) {
       mode = InputMode.COMMAND;
       session.chunkEnded(decoder);
@@ -328,9 +329,7 @@ public final class SmtpConnection {
   private void onClosed() {
     closed = true;
     releaseSlot();
-    if (timer >= 0) {
-      ctx.vertx.cancelTimer(timer);
-    }
+    deadlines.cancel();
     log.info("disconnect from [{}]", clientIp);
   }
 
@@ -341,27 +340,11 @@ public final class SmtpConnection {
     }
   }
 
-  private void armTimer() {
-    long idleMs = ctx.options.getIdleTimeoutSeconds() * 1000L;
-    timer = ctx.vertx.setTimer(Math.max(1, idleMs), id -> checkTimeout());
-  }
-
-  private void checkTimeout() {
-    if (closed) {
-      return;
-    }
-    long now = System.nanoTime();
-    long idleMs = ctx.options.getIdleTimeoutSeconds() * 1000L;
-    long dataMs = ctx.options.getDataTimeoutSeconds() * 1000L;
-    boolean inMessage = mode == InputMode.DATA || mode == InputMode.BDAT;
-    long idleLeft = idleMs - (now - lastInput) / 1_000_000;
-    long dataLeft = inMessage ? dataMs - (now - phaseStart) / 1_000_000 : Long.MAX_VALUE;
-    if (!busy && (idleLeft <= 0 || dataLeft <= 0)) {
+  private void timedOut(boolean inMessage) {
+    if (!closed) {
       log.info("timeout after {} from [{}]", inMessage ? "DATA" : "command", clientIp);
       reply(Replies.TIMEOUT);
       close();
-      return;
     }
-    timer = ctx.vertx.setTimer(Math.max(1, Math.min(busy ? idleMs : idleLeft, dataLeft)), id -> checkTimeout());
   }
 }
