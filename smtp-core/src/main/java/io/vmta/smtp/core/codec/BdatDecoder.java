@@ -53,7 +53,7 @@ public final class BdatDecoder {
     remaining = size;
   }
 
-  /** Consumes at most the rest of the current chunk from {@code input}, starting at {@code from}. */
+  /** Consumes at most the rest of the current chunk from {@code input}, from {@code from}. */
   public Result feed(Buffer input, int from) {
     int length = input.length();
     Objects.checkFromToIndex(from, length, length);
@@ -91,7 +91,7 @@ public final class BdatDecoder {
     finished = true;
   }
 
-  /** The content so far (all of it after {@link #finish}), owned by the caller; not after an error. */
+  /** The content so far (all of it after {@link #finish}), caller-owned; none after an error. */
   public Buffer content() {
     if (error != null) {
       throw new IllegalStateException("content was dropped after " + error);

@@ -48,7 +48,7 @@ public final class CommandLineReader {
     BARE_LINE_END
   }
 
-  /** Outcome of a scan: {@code end} is the index past the CRLF or -1, {@code line} only for LINE. */
+  /** Outcome of a scan: {@code end} is past the CRLF or -1; {@code line} is set only for LINE. */
   public record LineResult(Status status, int end, Buffer line) {
 
     /** Validates the combination of fields. */
@@ -130,7 +130,7 @@ public final class CommandLineReader {
 
   private static int checkMax(int maxLineLength) {
     if (maxLineLength < 2) {
-      throw new IllegalArgumentException("maxLineLength must leave room for CRLF: " + maxLineLength);
+      throw new IllegalArgumentException("maxLineLength below 2 (CRLF): " + maxLineLength);
     }
     return maxLineLength;
   }

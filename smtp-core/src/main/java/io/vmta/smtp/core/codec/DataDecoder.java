@@ -171,7 +171,11 @@ public final class DataDecoder {
     phase = Phase.SKIPPING;
   }
 
-  /** Terminator bytes matched before the byte being processed (the validator is unchanged). */
+  /**
+   * Terminator bytes matched before the byte being processed (the validator is unchanged). Today
+   * only a pending CR changes the outcome (a byte that fails right after CRLF or CRLF-dot cannot
+   * continue the match), but the full mapping keeps that true if the rules change.
+   */
   private int matchedBefore() {
     return switch (phase) {
       case LINE_START -> 2;

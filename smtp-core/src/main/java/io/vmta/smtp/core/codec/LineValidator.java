@@ -26,7 +26,7 @@ final class LineValidator {
       throw new IllegalArgumentException("maxMessageSize must not be negative: " + maxSize);
     }
     if (maxLineLength < 2) {
-      throw new IllegalArgumentException("maxLineLength must leave room for CRLF: " + maxLineLength);
+      throw new IllegalArgumentException("maxLineLength below 2 (CRLF): " + maxLineLength);
     }
     this.maxSize = maxSize;
     this.maxLineLength = maxLineLength;
