@@ -53,6 +53,7 @@ public final class SmtpServerOptions {
   private int authSlowAfter = 5;
   private int authRefuseAfter = 20;
   private int authWindowSeconds = 600;
+  private int shutdownGraceSeconds = 20;
 
   public SmtpServerOptions() {
   }
@@ -88,6 +89,7 @@ public final class SmtpServerOptions {
     authSlowAfter = limits.getInteger("authSlowAfter", authSlowAfter);
     authRefuseAfter = limits.getInteger("authRefuseAfter", authRefuseAfter);
     authWindowSeconds = limits.getInteger("authWindowSeconds", authWindowSeconds);
+    shutdownGraceSeconds = limits.getInteger("shutdownGraceSeconds", shutdownGraceSeconds);
     domains = JsonLists.strings(json.getJsonArray("domains"), domains);
     localUsers = JsonLists.strings(json.getJsonArray("localUsers"), localUsers);
     trustedNetworks = JsonLists.strings(json.getJsonArray("trustedNetworks"), trustedNetworks);
@@ -116,7 +118,8 @@ public final class SmtpServerOptions {
             .put("maxLineLength", maxLineLength)
             .put("authSlowAfter", authSlowAfter)
             .put("authRefuseAfter", authRefuseAfter)
-            .put("authWindowSeconds", authWindowSeconds))
+            .put("authWindowSeconds", authWindowSeconds)
+            .put("shutdownGraceSeconds", shutdownGraceSeconds))
         .put("domains", JsonLists.toJson(domains))
         .put("localUsers", JsonLists.toJson(localUsers))
         .put("aliases", JsonLists.toJson(aliases))
@@ -171,4 +174,7 @@ public final class SmtpServerOptions {
   public SmtpServerOptions setAuthRefuseAfter(int v) { this.authRefuseAfter = v; return this; }
   public int getAuthWindowSeconds() { return authWindowSeconds; }
   public SmtpServerOptions setAuthWindowSeconds(int v) { this.authWindowSeconds = v; return this; }
+  /** How long a stopping server lets sessions finish the message they are sending (then 421). */
+  public int getShutdownGraceSeconds() { return shutdownGraceSeconds; }
+  public SmtpServerOptions setShutdownGraceSeconds(int v) { this.shutdownGraceSeconds = v; return this; }
 }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The SMTP server: one {@link NetServer} per configured listener. Deploy one instance per event
@@ -93,6 +94,32 @@ public class SmtpServerVerticle extends VerticleBase {
       return;
     }
     new SmtpConnection(ctx, socket, mode).start();
+  }
+
+  /**
+   * Stops gracefully: no new connections; sessions between transactions get 421 at once,
+   * sessions in the middle of a message may finish it until the shutdown grace has passed, then
+   * they get 421 too. Nothing the client has not had a 250 for is kept, so nothing is lost.
+   */
+  @Override
+  public Future<?> stop() {
+    if (ctx == null) {
+      return Future.succeededFuture();
+    }
+    int grace = ctx.shutdownGraceSeconds();
+    int open = ctx.openConnections().size();
+    if (open > 0) {
+      log.info("stopping: {} open connection(s) may finish their message within {} s", open, grace);
+    }
+    // Vert.x stops accepting and calls each socket's shutdown handler (SmtpConnection.shutdown);
+    // at the deadline the sessions still busy are told 421 before Vert.x closes them.
+    long deadline = vertx.setTimer(Math.max(1, grace * 1000L),
+        id -> ctx.openConnections().forEach(SmtpConnection::forceClose));
+    return Future.join(servers.stream().map(s -> s.shutdown(grace + 1L, TimeUnit.SECONDS)).toList())
+        .eventually(() -> {
+          vertx.cancelTimer(deadline);
+          return Future.succeededFuture();
+        });
   }
 
   /** The ports actually bound, in the order of the listeners (useful with port 0). */

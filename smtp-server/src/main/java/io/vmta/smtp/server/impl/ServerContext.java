@@ -21,6 +21,8 @@ public final class ServerContext {
   /** Checks AUTH credentials; null when this server offers no AUTH. */
   final AuthenticationProvider auth;
   final AuthThrottle throttle;
+  /** The connections of this verticle instance, for a graceful stop. */
+  final java.util.Set<SmtpConnection> open = new java.util.LinkedHashSet<>();
 
   public ServerContext(Vertx vertx, SmtpServerOptions options, AuthenticationProvider auth) {
     this.vertx = vertx;
@@ -37,6 +39,16 @@ public final class ServerContext {
   /** Takes a connection slot for {@code ip}; false when a connection limit is reached. */
   public boolean tryAcquire(String ip) {
     return limiter.tryAcquire(ip);
+  }
+
+  /** How long a stopping server lets sessions finish the message they are sending. */
+  public int shutdownGraceSeconds() {
+    return options.getShutdownGraceSeconds();
+  }
+
+  /** The connections open now (a copy). */
+  public java.util.List<SmtpConnection> openConnections() {
+    return java.util.List.copyOf(open);
   }
 
   /** Whether {@code ip} is in one of the trusted networks (allowed to relay without AUTH). */

@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 public final class SmtpConnection {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
+  private static final Reply SHUTTING_DOWN = Reply.of(421, "4.3.2", "Service shutting down, try again later");
 
   private enum InputMode { COMMAND, DISCARD_LINE, DATA, BDAT, AUTH_LINE }
 
@@ -47,6 +48,7 @@ public final class SmtpConnection {
   private AuthExchange authExchange;
   private boolean busy;
   private boolean closed;
+  private boolean draining;
   private boolean slotReleased;
   private boolean tlsUpgrading;
   private int errors;
@@ -64,8 +66,10 @@ public final class SmtpConnection {
 
   /** Sends the greeting and starts reading. */
   public void start() {
+    ctx.open.add(this);
     socket.handler(this::onData);
     socket.closeHandler(v -> onClosed());
+    socket.shutdownHandler(v -> shutdown());
     socket.exceptionHandler(e -> log.debug("connection from [{}]: {}", clientIp, e.toString()));
     log.info("connect from [{}]", clientIp);
     reply(Reply.of(220, null, ctx.options.getHostname() + " ESMTP vmta"));
@@ -102,6 +106,7 @@ public final class SmtpConnection {
       input = input.getBuffer(pos, input.length());
       pos = 0;
     }
+    closeIfIdle();
   }
 
   private boolean step() {
@@ -235,6 +240,32 @@ public final class SmtpConnection {
         || cmd instanceof SmtpCommand.StartTls || cmd instanceof SmtpCommand.Auth;
   }
 
+  /**
+   * The server is stopping: a session between transactions is told so and closed at once; one
+   * in the middle of a message finishes it and is closed after its reply. {@link #forceClose}
+   * ends the rest at the deadline.
+   */
+  public void shutdown() {
+    draining = true;
+    closeIfIdle();
+  }
+
+  /** The shutdown deadline has passed. */
+  public void forceClose() {
+    if (!closed) {
+      reply(SHUTTING_DOWN);
+      close();
+    }
+  }
+
+  /** After a reply that ended a transaction, or at shutdown: leaves if nothing is under way. */
+  void closeIfIdle() {
+    if (draining && !closed && !busy && mode == InputMode.COMMAND && !session.inTransaction()) {
+      reply(SHUTTING_DOWN);
+      close();
+    }
+  }
+
   /** Writes a reply. */
   void reply(Reply reply) {
     if (!closed) {
@@ -328,6 +359,7 @@ public final class SmtpConnection {
 
   private void onClosed() {
     closed = true;
+    ctx.open.remove(this);
     releaseSlot();
     deadlines.cancel();
     log.info("disconnect from [{}]", clientIp);

@@ -275,6 +275,11 @@ final class SmtpSession {
     }
   }
 
+  /** Whether a mail transaction is open (MAIL given, message not yet ended). */
+  boolean inTransaction() {
+    return tx != null;
+  }
+
   Transaction transaction() {
     return tx;
   }

@@ -1,0 +1,62 @@
+package io.vmta.smtp.server;
+
+import io.vmta.smtp.server.testing.ServerFixture;
+import io.vmta.smtp.server.testing.TestSmtpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.Socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Undeploying the server: idle sessions leave at once, a message under way may finish. */
+class GracefulStopTest {
+
+  private ServerFixture server;
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void aMessageUnderWayFinishesAndEverySessionIsToldWhyItCloses() throws Exception {
+    server = new ServerFixture(ServerFixture.defaults().setShutdownGraceSeconds(30));
+    int port = server.port();
+    try (TestSmtpClient idle = server.connect(); TestSmtpClient busy = server.connect()) {
+      idle.command("EHLO client.example.org");
+      busy.command("EHLO client.example.org");
+      busy.command("MAIL FROM:<a@example.org>");
+      busy.command("RCPT TO:<alice@example.test>");
+      assertThat(busy.command("DATA").code()).isEqualTo(354);
+      busy.send("Subject: in flight\r\n\r\nfirst half\r\n");
+
+      var stopped = server.vertx.undeploy(server.vertx.deploymentIDs().iterator().next());
+      assertThat(idle.read().last()).startsWith("421 4.3.2 ");
+      assertThat(idle.closedByServer()).isTrue();
+      assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+
+      assertThat(busy.command("second half\r\n.").last()).startsWith("250 2.0.0 Ok: queued as ");
+      assertThat(busy.read().last()).startsWith("421 4.3.2 ");
+      assertThat(busy.closedByServer()).isTrue();
+      ServerFixture.await(stopped);
+    }
+    assertThat(server.nextQueued().content().toString()).endsWith("first half\r\nsecond half\r\n");
+  }
+
+  @Test
+  void aSessionStillBusyAtTheDeadlineIsClosedWith421() throws Exception {
+    server = new ServerFixture(ServerFixture.defaults().setShutdownGraceSeconds(1));
+    try (TestSmtpClient busy = server.connect()) {
+      busy.command("EHLO client.example.org");
+      busy.command("MAIL FROM:<a@example.org>");
+      var stopped = server.vertx.undeploy(server.vertx.deploymentIDs().iterator().next());
+      ServerFixture.await(stopped);
+      assertThat(busy.read().last()).startsWith("421 4.3.2 ");
+      assertThat(busy.closedByServer()).isTrue();
+    }
+    assertThat(server.queued).isEmpty();
+  }
+}
