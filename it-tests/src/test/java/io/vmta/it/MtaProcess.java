@@ -200,6 +200,11 @@ final class MtaProcess implements AutoCloseable {
     }
   }
 
+  /** The exit status of the last run (after {@link #stop()} or {@link #kill()}). */
+  int exitValue() {
+    return process.exitValue();
+  }
+
   /** Starts again on the same config and data directory (stopping first if still running); the port changes. */
   void restart() throws IOException, InterruptedException {
     if (process.isAlive()) {

@@ -97,14 +97,27 @@ public final class Cli {
       vertx.close();
       return code[0];
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable shutdown = () -> {
       try {
         vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
       } catch (Exception e) {
         // Exiting anyway: everything acknowledged is in the spool already.
         err.println("vmta: shutdown did not finish within " + SHUTDOWN_GRACE_SECONDS + " s: " + e);
       }
-    }, "vmta-shutdown"));
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "vmta-shutdown"));
+    // SIGTERM and SIGINT are an orderly stop, so the exit status is 0 (not 143): close Vert.x
+    // (sessions may finish their message), then exit; the hook above then finds it closed.
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(() -> {
+          shutdown.run();
+          System.exit(0);
+        }, "vmta-sig" + name.toLowerCase(java.util.Locale.ROOT)).start());
+      } catch (IllegalArgumentException unsupported) {
+        // Not on this platform: the shutdown hook still closes Vert.x.
+      }
+    }
     return 0;
   }
 }
