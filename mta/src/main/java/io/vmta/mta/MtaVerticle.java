@@ -82,6 +82,9 @@ public class MtaVerticle extends VerticleBase {
   /** The queue and the relay, when this node has the relay role (else the queue is elsewhere in the cluster). */
   private Future<?> deployRelay(Path dataDir, UsersFile users) {
     if (!roles.contains(ClusterRole.RELAY)) {
+      if (!vertx.isClustered()) {
+        log.warn("cluster.roles lacks relay but Vert.x is not clustered: no queue will take mail");
+      }
       return Future.succeededFuture();
     }
     return vertx.deployVerticle(new RelayVerticle(relayOptions()))
