@@ -2,6 +2,7 @@ package io.vmta.mta;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vmta.mta.config.ClusterOptions;
 import io.vmta.mta.config.ConfigException;
 import io.vmta.mta.config.ConfigLoader;
 import io.vmta.mta.config.MtaOptions;
@@ -10,17 +11,20 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The command line: {@code java -jar mta.jar [run] [--config FILE]} and
+ * The command line: {@code java -jar mta.jar [run] [--config FILE] [--cluster]} and
  * {@code java -jar mta.jar hash-password}. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or
  * configuration.
  */
 public final class Cli {
 
   static final String USAGE = String.join("\n",
-      "usage: java -jar mta.jar [run] [--config FILE]   start the MTA (defaults without --config)",
+      "usage: java -jar mta.jar [run] [--config FILE] [--cluster]",
+      "                                                 start the MTA (defaults without --config;",
+      "                                                 --cluster: join the cluster as cluster.enabled)",
       "       java -jar mta.jar hash-password           read a password on standard input, print its hash",
       "       java -jar mta.jar --help                  this text");
 
@@ -53,14 +57,17 @@ public final class Cli {
         return HashPasswordCommand.run(System.in, out, err);
       case "run":
         Path config = null;
+        boolean cluster = false;
         for (int i = 0; i < rest.size(); i++) {
           if (rest.get(i).equals("--config") && i + 1 < rest.size()) {
             config = Path.of(rest.get(++i));
+          } else if (rest.get(i).equals("--cluster")) {
+            cluster = true;
           } else {
             return usage(err, "unknown argument: " + rest.get(i));
           }
         }
-        return start(config, err);
+        return start(config, cluster, err);
       default:
         return usage(err, "unknown command: " + command);
     }
@@ -72,10 +79,41 @@ public final class Cli {
     return 2;
   }
 
-  private static int start(Path config, PrintStream err) {
-    Vertx vertx = Vertx.vertx();
-    Future<MtaOptions> options = config == null ? Future.succeededFuture(ConfigLoader.defaults())
-        : ConfigLoader.load(vertx, config);
+  private static int start(Path config, boolean clusterFlag, PrintStream err) {
+    // The configuration is read with a plain Vert.x first: it says whether to start clustered.
+    Vertx loader = Vertx.vertx();
+    MtaOptions loaded;
+    try {
+      loaded = (config == null ? Future.succeededFuture(ConfigLoader.defaults()) : ConfigLoader.load(loader, config))
+          .toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      boolean bad = cause instanceof ConfigException;
+      err.println("vmta: " + (bad ? cause.getMessage() : "start-up failed: " + cause));
+      return bad ? 2 : 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } finally {
+      loader.close();
+    }
+    boolean clustered = clusterFlag || loaded.getCluster().isEnabled();
+    if (clustered) {
+      loaded.setCluster(new ClusterOptions(loaded.getCluster()).setEnabled(true));
+    }
+    Vertx vertx;
+    try {
+      vertx = clustered
+          ? ClusterStart.vertx(loaded.getCluster()).toCompletionStage().toCompletableFuture().get()
+          : Vertx.vertx();
+    } catch (ExecutionException e) {
+      err.println("vmta: could not join the cluster: " + e.getCause());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+    Future<MtaOptions> options = Future.succeededFuture(loaded);
     CountDownLatch started = new CountDownLatch(1);
     int[] code = {0};
     options.compose(o -> vertx.deployVerticle(new MtaVerticle(o)))

@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
+import io.vmta.mta.config.ClusterRole;
 import io.vmta.mta.config.ConfigLoader;
 import io.vmta.mta.config.LimitsOptions;
 import io.vmta.mta.config.MtaOptions;
@@ -34,11 +35,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The whole MTA in one Vert.x: the relay, then the queue (so nothing is accepted that cannot be
  * stored), then one SMTP server instance per core on the configured listeners. Writes the bound ports to
- * {@code <dataDir>/listeners.json} once it is up.
+ * {@code <dataDir>/listeners.json} once it is up. In a cluster, {@code cluster.roles} picks the
+ * parts: without {@code relay} no queue or relay (submissions go to a queue on another node over
+ * the event bus), without {@code server} no listeners (and an empty {@code listeners.json}).
  */
 public class MtaVerticle extends VerticleBase {
 
@@ -46,6 +50,7 @@ public class MtaVerticle extends VerticleBase {
 
   private final MtaOptions options;
   private final int serverInstances;
+  private final Set<ClusterRole> roles;
   private List<ListenerOptions> bound = List.of();
 
   /** The MTA with {@code options} and one server instance per available processor. */
@@ -53,9 +58,11 @@ public class MtaVerticle extends VerticleBase {
     this(options, Runtime.getRuntime().availableProcessors());
   }
 
+  /** The MTA with {@code options} and {@code serverInstances} SMTP server instances. */
   public MtaVerticle(MtaOptions options, int serverInstances) {
     this.options = new MtaOptions(options);
     this.serverInstances = Math.max(1, serverInstances);
+    this.roles = this.options.getCluster().getRoles();
   }
 
   @Override
@@ -63,12 +70,25 @@ public class MtaVerticle extends VerticleBase {
     Path dataDir = Path.of(options.getDataDir()).toAbsolutePath();
     return vertx.executeBlocking(() -> prepare(dataDir))
         .compose(tls -> ConfigLoader.loadUsers(vertx, options).compose(users ->
-            vertx.deployVerticle(new RelayVerticle(relayOptions()))
-                .compose(r -> vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx))))
-                .compose(q -> deployServers(serverOptions(tls, users), new UsersAuthenticationProvider(vertx, users)))))
+            deployRelay(dataDir, users)
+                .compose(q -> roles.contains(ClusterRole.SERVER)
+                    ? deployServers(serverOptions(tls, users), new UsersAuthenticationProvider(vertx, users))
+                    : Future.succeededFuture())))
         .compose(v -> vertx.fileSystem().writeFile(dataDir.resolve("listeners.json").toString(),
             listenersJson().toBuffer()))
         .onSuccess(v -> log.info("vmta {} started: {} for {}", options.getHostname(), bound, options.getDomains()));
+  }
+
+  /** The queue and the relay, when this node has the relay role (else the queue is elsewhere in the cluster). */
+  private Future<?> deployRelay(Path dataDir, UsersFile users) {
+    if (!roles.contains(ClusterRole.RELAY)) {
+      if (!vertx.isClustered()) {
+        log.warn("cluster.roles lacks relay but Vert.x is not clustered: no queue will take mail");
+      }
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(new RelayVerticle(relayOptions()))
+        .compose(r -> vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx))));
   }
 
   /** The listeners as bound (port 0 replaced by the actual port). */
