@@ -31,10 +31,30 @@ public final class Cli {
   /** How long SIGTERM waits for Vert.x to close before the process exits anyway. */
   static final int SHUTDOWN_GRACE_SECONDS = 30;
 
+  /** The environment variable that selects the log format: {@code json} for JSON lines. */
+  static final String LOG_FORMAT_ENV = "VMTA_LOG_FORMAT";
+  /** The system property that selects the log format; it wins over the environment variable. */
+  static final String LOG_FORMAT_PROPERTY = "vmta.log.format";
+  /** The logback configuration (a classpath resource) for JSON lines. */
+  static final String JSON_LOG_CONFIG = "logback-json.xml";
+
   private Cli() {
   }
 
+  /**
+   * Points logback at {@value #JSON_LOG_CONFIG} when JSON lines are asked for, unless the user
+   * named a configuration of their own with {@code -Dlogback.configurationFile}. Must run before
+   * the first logger is created: logback reads the property once, when it initialises.
+   */
+  static void selectLogFormat(String fromEnvironment) {
+    String format = System.getProperty(LOG_FORMAT_PROPERTY, fromEnvironment == null ? "" : fromEnvironment);
+    if (format.trim().equalsIgnoreCase("json") && System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", JSON_LOG_CONFIG);
+    }
+  }
+
   public static void main(String[] args) {
+    selectLogFormat(System.getenv(LOG_FORMAT_ENV));
     int code = run(List.of(args), System.out, System.err);
     if (code != 0) {
       System.exit(code);
