@@ -1,0 +1,86 @@
+package io.vmta.it.docs;
+
+import io.vertx.core.json.JsonObject;
+import io.vmta.mta.config.MtaOptions;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Keeps {@code docs/embedding.md} and {@code docs/deployment.md} true to the code. */
+class DocsTest {
+
+  private static final Path DOCS = Path.of("..", "docs");
+  private static final Path EXAMPLES =
+      Path.of("src", "test", "java", "io", "vmta", "it", "docs", "EmbeddingExamplesTest.java");
+  /** Cli.SHUTDOWN_GRACE_SECONDS. */
+  private static final int SHUTDOWN_GRACE_SECONDS = 30;
+
+  @Test
+  void embeddingSnippetsAreTheTaggedRegionsOfTheExamplesTest() throws IOException {
+    String test = read(EXAMPLES);
+    String doc = read(DOCS.resolve("embedding.md"));
+    List<String> tags = List.of("server-only", "queue-only", "whole-mta");
+    for (String tag : tags) {
+      Matcher region = Pattern.compile("// tag::" + tag + "\\[]\n(.*?)\n\\s*// end::" + tag + "\\[]", Pattern.DOTALL)
+          .matcher(test);
+      assertThat(region.find()).as("tag %s in EmbeddingExamplesTest", tag).isTrue();
+      String snippet = "```java\n// from EmbeddingExamplesTest, tag::" + tag + "[]\n" + dedent(region.group(1)) + "\n```";
+      assertThat(doc).as("docs/embedding.md holds the region %s exactly", tag).contains(snippet);
+    }
+  }
+
+  @Test
+  void deploymentYamlExamplesAreValidConfigurations() throws IOException {
+    List<String> blocks = blocks(read(DOCS.resolve("deployment.md")), "yaml");
+    assertThat(blocks).hasSizeGreaterThanOrEqualTo(3);
+    for (String yaml : blocks) {
+      Map<String, Object> map = new Yaml().load(yaml);
+      // Validates every key and value; the files it names need not exist here.
+      MtaOptions options = new MtaOptions(new JsonObject(map));
+      assertThat(options.getHostname()).isNotBlank();
+    }
+  }
+
+  @Test
+  void unitStopTimeoutExceedsTheShutdownGrace() throws IOException {
+    List<String> units = blocks(read(DOCS.resolve("deployment.md")), "ini");
+    assertThat(units).hasSize(1);
+    Matcher timeout = Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$").matcher(units.get(0));
+    assertThat(timeout.find()).isTrue();
+    assertThat(Integer.parseInt(timeout.group(1))).isGreaterThan(SHUTDOWN_GRACE_SECONDS);
+    assertThat(units.get(0)).contains("ExecStart=/usr/bin/java", "-jar /opt/vmta/mta.jar --config /etc/vmta/mta.yaml",
+        "User=vmta", "AmbientCapabilities=CAP_NET_BIND_SERVICE", "CapabilityBoundingSet=CAP_NET_BIND_SERVICE",
+        "NoNewPrivileges=yes");
+  }
+
+  private static List<String> blocks(String markdown, String language) {
+    Matcher m = Pattern.compile("(?m)^```" + language + "\n(.*?)^```$", Pattern.DOTALL).matcher(markdown);
+    List<String> out = new ArrayList<>();
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
+  private static String dedent(String text) {
+    List<String> lines = text.lines().toList();
+    int indent = lines.stream().filter(l -> !l.isBlank())
+        .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+    return String.join("\n", lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList());
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file, StandardCharsets.UTF_8);
+  }
+}
