@@ -108,6 +108,7 @@ class ClusterTest {
     return new MtaOptions(new JsonObject()
         .put("hostname", role + ".example.test")
         .put("dataDir", dataDir.toString())
+        .put("management", new JsonObject().put("port", 0))
         .put("listeners", new JsonArray().add(new JsonObject().put("host", "127.0.0.1").put("port", 0).put("mode", "mx")))
         .put("domains", new JsonArray().add("example.test"))
         .put("users", users.toString())

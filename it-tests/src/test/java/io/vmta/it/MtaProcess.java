@@ -57,6 +57,7 @@ final class MtaProcess implements AutoCloseable {
     JsonObject json = new JsonObject()
         .put("hostname", HOSTNAME)
         .put("dataDir", dataDir.toString())
+        .put("management", new JsonObject().put("port", 0))
         .put("listeners", new JsonArray().add(new JsonObject().put("host", "127.0.0.1").put("port", 0).put("mode", "mx")))
         .put("domains", new JsonArray().add("example.test"))
         .put("users", users.toString())

@@ -64,6 +64,7 @@ class RelayTest {
     MtaOptions options = new MtaOptions(new JsonObject()
         .put("hostname", "mx.example.test")
         .put("dataDir", dir.resolve("data").toString())
+        .put("management", new JsonObject().put("port", 0))
         .put("listeners", new JsonArray().add(new JsonObject().put("host", "127.0.0.1").put("port", 0).put("mode", "mx")))
         .put("domains", new JsonArray().add("example.test"))
         .put("users", users.toString())

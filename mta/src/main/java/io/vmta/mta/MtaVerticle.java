@@ -52,6 +52,7 @@ public class MtaVerticle extends VerticleBase {
   private final int serverInstances;
   private final Set<ClusterRole> roles;
   private List<ListenerOptions> bound = List.of();
+  private ManagementVerticle management;
 
   /** The MTA with {@code options} and one server instance per available processor. */
   public MtaVerticle(MtaOptions options) {
@@ -88,7 +89,16 @@ public class MtaVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return vertx.deployVerticle(new RelayVerticle(relayOptions()))
-        .compose(r -> vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx))));
+        .compose(r -> vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx))))
+        .compose(q -> {
+          management = new ManagementVerticle(options.getManagement());
+          return vertx.deployVerticle(management);
+        });
+  }
+
+  /** The management endpoint's bound port; -1 when this node has none (no relay role). */
+  public int managementPort() {
+    return management == null ? -1 : management.actualPort();
   }
 
   /** The listeners as bound (port 0 replaced by the actual port). */
@@ -209,6 +219,11 @@ public class MtaVerticle extends VerticleBase {
   private JsonObject listenersJson() {
     JsonArray array = new JsonArray();
     bound.forEach(l -> array.add(l.toJson()));
-    return new JsonObject().put("listeners", array);
+    JsonObject json = new JsonObject().put("listeners", array);
+    if (management != null) {
+      json.put("management", new JsonObject().put("host", options.getManagement().getHost())
+          .put("port", management.actualPort()));
+    }
+    return json;
   }
 }

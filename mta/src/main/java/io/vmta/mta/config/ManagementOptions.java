@@ -13,6 +13,7 @@ public class ManagementOptions {
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
+  private String token;
 
   /** The defaults. */
   public ManagementOptions() {
@@ -22,6 +23,7 @@ public class ManagementOptions {
   public ManagementOptions(ManagementOptions other) {
     this.host = other.host;
     this.port = other.port;
+    this.token = other.token;
   }
 
   /** Reads and validates JSON; errors name keys as {@code management.port}. */
@@ -30,14 +32,63 @@ public class ManagementOptions {
   }
 
   ManagementOptions(JsonObject json, String path) {
-    ConfigReader r = new ConfigReader(json, path, "host", "port");
+    ConfigReader r = new ConfigReader(json, path, "host", "port", "token");
     host = Names.host(r.string("host", DEFAULT_HOST), r.key("host"));
     port = r.port("port", DEFAULT_PORT, 0);
+    token = r.string("token", null);
+    if (token != null && token.isBlank()) {
+      throw ConfigReader.bad(r.key("token"), "a non-empty string", token);
+    }
+    validate(path);
+  }
+
+  /**
+   * Checks what no single setter can: a host other than loopback needs a token. Throws a
+   * {@link ConfigException} naming {@code <path>.token}.
+   */
+  public void validate(String path) {
+    if (!isLoopback(host) && (token == null || token.isBlank())) {
+      throw new ConfigException((path.isEmpty() ? "" : path + ".") + "token",
+          "required when host is not a loopback address (host is " + host + ")");
+    }
+  }
+
+  /** Whether {@code host} is a loopback address or {@code localhost}; names are never resolved. */
+  public static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (h.equalsIgnoreCase("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+      return true;
+    }
+    String[] parts = h.split("\\.");
+    if (parts.length != 4 || !parts[0].equals("127")) {
+      return false;
+    }
+    for (String p : parts) {
+      if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** These options as configuration JSON. */
   public JsonObject toJson() {
-    return new JsonObject().put("host", host).put("port", port);
+    JsonObject json = new JsonObject().put("host", host).put("port", port);
+    if (token != null) {
+      json.put("token", token);
+    }
+    return json;
+  }
+
+  /** The bearer token required when the host is not loopback; null when none is set. */
+  public String getToken() {
+    return token;
+  }
+
+  /** Sets the bearer token ({@code Authorization: Bearer <token>}). */
+  public ManagementOptions setToken(String token) {
+    this.token = token;
+    return this;
   }
 
   /** The address to bind. */
@@ -67,16 +118,21 @@ public class ManagementOptions {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ManagementOptions m && m.host.equals(host) && m.port == port;
+    return o instanceof ManagementOptions m && m.host.equals(host) && m.port == port
+        && Objects.equals(m.token, token);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(host, port);
+    return Objects.hash(host, port, token);
   }
 
   @Override
   public String toString() {
-    return toJson().encode();
+    JsonObject json = toJson();
+    if (token != null) {
+      json.put("token", "***");
+    }
+    return json.encode();
   }
 }

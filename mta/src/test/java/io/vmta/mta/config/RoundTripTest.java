@@ -77,7 +77,8 @@ class RoundTripTest {
   void managementOptions() {
     roundTrips(new ManagementOptions(), ManagementOptions::toJson, ManagementOptions::new,
         ManagementOptions::new);
-    roundTrips(new ManagementOptions().setHost("0.0.0.0").setPort(0), ManagementOptions::toJson,
+    roundTrips(new ManagementOptions().setHost("0.0.0.0").setPort(0).setToken("s3cret"),
+        ManagementOptions::toJson,
         ManagementOptions::new, ManagementOptions::new);
   }
 

@@ -80,6 +80,8 @@ class ValidationTest {
       {"relay": {"retry": {"intialDelay": "1m"}}}      | relay.retry.intialDelay: unknown key; did you mean initialDelay?
       {"management": {"port": "8025"}}                 | management.port: must be a port number (0-65535), got "8025"
       {"management": {"host": "my host"}}              | management.host: must be a host name or IP address, got "my host"
+      {"management": {"host": "0.0.0.0"}}              | management.token: required when host is not a loopback address
+      {"management": {"host": "192.0.2.1", "token": ""}} | management.token: must be a non-empty string
       {"cluster": {"enabled": "yes"}}                  | cluster.enabled: must be true or false, got "yes"
       {"cluster": {"roles": ["server", "queue"]}}      | cluster.roles[1]: must be one of server, relay, got "queue"
       {"cluster": {"roles": []}}                       | cluster.roles: must name at least one of server, relay

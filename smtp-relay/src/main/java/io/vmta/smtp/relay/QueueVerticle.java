@@ -16,6 +16,7 @@ import io.vmta.smtp.relay.bounce.BounceBuilder;
 import io.vmta.smtp.relay.bounce.FailedRecipient;
 import io.vmta.smtp.relay.impl.Bouncer;
 import io.vmta.smtp.relay.impl.Deliveries;
+import io.vmta.smtp.relay.impl.QueueAdmin;
 import io.vmta.smtp.relay.transport.LocalTransport;
 import io.vmta.smtp.relay.transport.Transport;
 import io.vmta.smtp.relay.transport.UnavailableTransport;
@@ -48,6 +49,7 @@ public class QueueVerticle extends VerticleBase {
   private Deliveries deliveries;
   private BounceBuilder bounces;
   private MessageConsumer<QueuedMessage> consumer;
+  private MessageConsumer<JsonObject> adminConsumer;
 
   /** Reads its options from the deployment configuration ({@link QueueOptions} JSON). */
   public QueueVerticle() {
@@ -85,7 +87,8 @@ public class QueueVerticle extends VerticleBase {
       }
       log.info("queue started with {} message(s) from the spool in {}", found.size(), dataDir.resolve("spool"));
       consumer = vertx.eventBus().consumer(QueueAddresses.SUBMIT, this::submit);
-      return consumer.completion();
+      adminConsumer = vertx.eventBus().localConsumer(QueueAddresses.ADMIN, new QueueAdmin(deliveries)::handle);
+      return Future.all(consumer.completion(), adminConsumer.completion());
     });
   }
 
@@ -93,7 +96,8 @@ public class QueueVerticle extends VerticleBase {
   public Future<?> stop() {
     deliveries.stop();
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
-    return unregistered.eventually(() -> spool.close());
+    Future<Void> admin = adminConsumer == null ? Future.succeededFuture() : adminConsumer.unregister();
+    return Future.all(unregistered, admin).eventually(() -> spool.close());
   }
 
   /** How many messages are queued on this node. */

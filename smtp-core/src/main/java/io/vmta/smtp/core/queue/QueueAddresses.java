@@ -12,6 +12,12 @@ public final class QueueAddresses {
   /** Published: a JSON object per message event ({@code event}, {@code id} and details). */
   public static final String EVENTS = "mta.events";
 
+  /**
+   * Request: a JSON object {@code {"action": "list"|"show"|"retry"|"flush"|"delete", ...}} to this
+   * node's queue. Reply: a JSON object; failures carry an HTTP-like code (400, 404, 409).
+   */
+  public static final String ADMIN = "mta.queue.admin";
+
   private QueueAddresses() {
   }
 }

@@ -88,6 +88,54 @@ public final class Deliveries {
     });
   }
 
+  /** The messages in the queue, for {@link QueueAdmin}. */
+  Map<String, QueueEntry> entries() {
+    return entries;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  Spool spool() {
+    return spool;
+  }
+
+  Bouncer bouncer() {
+    return bouncer;
+  }
+
+  /** Cancels the entry's timer and starts an attempt now (or right after the one under way). */
+  void retryNow(QueueEntry entry) {
+    cancelTimer(entry);
+    entry.nextAttemptAt = System.currentTimeMillis();
+    start(entry, null);
+  }
+
+  /** Takes the entry out of the schedule (the caller removes it from the spool). */
+  void withdraw(QueueEntry entry) {
+    cancelTimer(entry);
+    ready.remove(entry);
+    entries.remove(entry.id(), entry);
+  }
+
+  /** Puts back an entry that {@link #withdraw} took out, when removing it failed. */
+  void reinstate(QueueEntry entry) {
+    entries.put(entry.id(), entry);
+    scheduleAt(entry, entry.nextAttemptAt);
+  }
+
+  void published(String event, String id, JsonObject details) {
+    publish(event, id, details);
+  }
+
+  private void cancelTimer(QueueEntry entry) {
+    if (entry.timer >= 0) {
+      vertx.cancelTimer(entry.timer);
+      entry.timer = -1;
+    }
+  }
+
   private void scheduleAt(QueueEntry entry, long at) {
     long delay = at - System.currentTimeMillis();
     if (delay <= 0) {
@@ -101,7 +149,7 @@ public final class Deliveries {
   }
 
   private void start(QueueEntry entry, Buffer content) {
-    if (stopped) {
+    if (stopped || entries.get(entry.id()) != entry) {
       return;
     }
     if (entry.scheduled) {

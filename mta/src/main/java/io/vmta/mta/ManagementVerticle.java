@@ -1,0 +1,138 @@
+package io.vmta.mta;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vmta.mta.config.ManagementOptions;
+import io.vmta.smtp.core.queue.QueueAddresses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The management HTTP endpoint: health and queue administration, answered by this node's queue
+ * over {@code mta.queue.admin}. Loopback only by default; on any other address every request
+ * needs {@code Authorization: Bearer <management.token>}.
+ */
+public class ManagementVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(ManagementVerticle.class);
+  private static final long HEALTH_TIMEOUT_MS = 2000;
+  private static final long REQUEST_TIMEOUT_MS = 10_000;
+
+  private final ManagementOptions options;
+  private HttpServer server;
+  private volatile int actualPort = -1;
+
+  public ManagementVerticle(ManagementOptions options) {
+    this.options = new ManagementOptions(options);
+  }
+
+  /** The bound port (useful with port 0); -1 before start. */
+  public int actualPort() {
+    return actualPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    options.validate("management");
+    Router router = Router.router(vertx);
+    if (!ManagementOptions.isLoopback(options.getHost())) {
+      byte[] expected = ("Bearer " + options.getToken()).getBytes(StandardCharsets.UTF_8);
+      router.route().handler(ctx -> {
+        String given = ctx.request().getHeader("Authorization");
+        if (given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+          ctx.next();
+        } else {
+          ctx.response().putHeader("WWW-Authenticate", "Bearer");
+          error(ctx, 401, "unauthorized");
+        }
+      });
+    }
+    router.get("/health").handler(this::health);
+    router.get("/queue").handler(this::list);
+    router.post("/queue/flush").handler(ctx -> admin(ctx, new JsonObject().put("action", "flush")));
+    router.get("/queue/:id").handler(ctx -> admin(ctx, withId(ctx, "show")));
+    router.post("/queue/:id/retry").handler(ctx -> admin(ctx, withId(ctx, "retry")));
+    router.delete("/queue/:id").handler(this::delete);
+    router.route().last().handler(ctx -> error(ctx, 404, "not found"));
+    return vertx.createHttpServer().requestHandler(router).listen(options.getPort(), options.getHost())
+        .onSuccess(s -> {
+          server = s;
+          actualPort = s.actualPort();
+          log.info("management endpoint on {}:{}", options.getHost(), actualPort);
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void health(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(QueueAddresses.ADMIN, new JsonObject().put("action", "list").put("limit", 0),
+            new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS).setLocalOnly(true))
+        .onSuccess(r -> json(ctx, 200, new JsonObject().put("status", "UP")))
+        .onFailure(e -> json(ctx, 503, new JsonObject().put("status", "DOWN").put("error", "queue unavailable")));
+  }
+
+  private void list(RoutingContext ctx) {
+    JsonObject request = new JsonObject().put("action", "list");
+    for (String key : new String[] {"offset", "limit"}) {
+      String v = ctx.request().getParam(key);
+      if (v != null) {
+        try {
+          request.put(key, Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+          error(ctx, 400, key + " must be a non-negative integer");
+          return;
+        }
+      }
+    }
+    admin(ctx, request);
+  }
+
+  private void delete(RoutingContext ctx) {
+    String discard = ctx.request().getParam("discard");
+    if (discard != null && !discard.equals("true") && !discard.equals("false")) {
+      error(ctx, 400, "discard must be true or false");
+      return;
+    }
+    admin(ctx, withId(ctx, "delete").put("discard", "true".equals(discard)));
+  }
+
+  private static JsonObject withId(RoutingContext ctx, String action) {
+    return new JsonObject().put("action", action).put("id", ctx.pathParam("id"));
+  }
+
+  /** Sends the request to this node's queue; its failure codes become HTTP statuses. */
+  private void admin(RoutingContext ctx, JsonObject request) {
+    vertx.eventBus().<JsonObject>request(QueueAddresses.ADMIN, request,
+            new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MS).setLocalOnly(true))
+        .onSuccess(r -> json(ctx, 200, r.body()))
+        .onFailure(e -> {
+          if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            int code = re.failureCode() >= 400 && re.failureCode() < 600 ? re.failureCode() : 500;
+            error(ctx, code, re.getMessage());
+          } else {
+            error(ctx, 503, "queue unavailable");
+          }
+        });
+  }
+
+  private static void error(RoutingContext ctx, int status, String message) {
+    json(ctx, status, new JsonObject().put("error", message));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}
