@@ -147,7 +147,8 @@ class EmbeddingExamplesTest {
         .put("dataDir", dataDir.toString())
         .put("listeners", new JsonArray()
             .add(new JsonObject().put("host", "127.0.0.1").put("port", 0).put("mode", "mx")))
-        .put("domains", new JsonArray().add("example.test")));
+        .put("domains", new JsonArray().add("example.test"))
+        .put("management", new JsonObject().put("port", 0)));
     MtaVerticle mta = new MtaVerticle(options, 2);
     Future<String> deployed = vertx.deployVerticle(mta);
     // end::whole-mta[]
