@@ -2,6 +2,9 @@ package io.vmta.mta;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vmta.mta.config.ClusterOptions;
 import io.vmta.mta.config.ConfigException;
 import io.vmta.mta.config.ConfigLoader;
@@ -99,6 +102,16 @@ public final class Cli {
     return 2;
   }
 
+  /**
+   * The MTA's Vert.x options: Vert.x's own metrics (vertx-micrometer-metrics) on, into a Prometheus
+   * registry that {@link MtaMetrics} shares, so {@code GET /metrics} shows both.
+   */
+  static VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setEnabled(true));
+  }
+
   private static int start(Path config, boolean clusterFlag, PrintStream err) {
     // The configuration is read with a plain Vert.x first: it says whether to start clustered.
     Vertx loader = Vertx.vertx();
@@ -124,8 +137,8 @@ public final class Cli {
     Vertx vertx;
     try {
       vertx = clustered
-          ? ClusterStart.vertx(loaded.getCluster()).toCompletionStage().toCompletableFuture().get()
-          : Vertx.vertx();
+          ? ClusterStart.vertx(loaded.getCluster(), vertxOptions()).toCompletionStage().toCompletableFuture().get()
+          : Vertx.vertx(vertxOptions());
     } catch (ExecutionException e) {
       err.println("vmta: could not join the cluster: " + e.getCause());
       return 1;

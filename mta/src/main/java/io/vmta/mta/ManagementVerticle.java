@@ -20,7 +20,8 @@ import java.security.MessageDigest;
 /**
  * The management HTTP endpoint: health and queue administration, answered by this node's queue
  * over {@code mta.queue.admin}. Loopback only by default; on any other address every request
- * needs {@code Authorization: Bearer <management.token>}.
+ * needs {@code Authorization: Bearer <management.token>}. {@code GET /metrics} is the Prometheus
+ * text exposition of {@link MtaMetrics} (under the same rule).
  */
 public class ManagementVerticle extends VerticleBase {
 
@@ -28,12 +29,22 @@ public class ManagementVerticle extends VerticleBase {
   private static final long HEALTH_TIMEOUT_MS = 2000;
   private static final long REQUEST_TIMEOUT_MS = 10_000;
 
+  /** The content type of the Prometheus text exposition format. */
+  public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
   private final ManagementOptions options;
+  private final MtaMetrics metrics;
   private HttpServer server;
   private volatile int actualPort = -1;
 
   public ManagementVerticle(ManagementOptions options) {
+    this(options, null);
+  }
+
+  /** With {@code GET /metrics} answered from {@code metrics} (none when null). */
+  public ManagementVerticle(ManagementOptions options, MtaMetrics metrics) {
     this.options = new ManagementOptions(options);
+    this.metrics = metrics;
   }
 
   /** The bound port (useful with port 0); -1 before start. */
@@ -63,6 +74,9 @@ public class ManagementVerticle extends VerticleBase {
     router.get("/queue/:id").handler(ctx -> admin(ctx, withId(ctx, "show")));
     router.post("/queue/:id/retry").handler(ctx -> admin(ctx, withId(ctx, "retry")));
     router.delete("/queue/:id").handler(this::delete);
+    if (metrics != null) {
+      router.get("/metrics").handler(this::metrics);
+    }
     router.route().last().handler(ctx -> error(ctx, 404, "not found"));
     return vertx.createHttpServer().requestHandler(router).listen(options.getPort(), options.getHost())
         .onSuccess(s -> {
@@ -82,6 +96,13 @@ public class ManagementVerticle extends VerticleBase {
             new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS).setLocalOnly(true))
         .onSuccess(r -> json(ctx, 200, new JsonObject().put("status", "UP")))
         .onFailure(e -> json(ctx, 503, new JsonObject().put("status", "DOWN").put("error", "queue unavailable")));
+  }
+
+  private void metrics(RoutingContext ctx) {
+    // Scraping walks every meter: off the event loop.
+    vertx.executeBlocking(metrics::scrape, false)
+        .onSuccess(text -> ctx.response().setStatusCode(200).putHeader("Content-Type", PROMETHEUS_CONTENT_TYPE).end(text))
+        .onFailure(e -> error(ctx, 500, "metrics unavailable"));
   }
 
   private void list(RoutingContext ctx) {

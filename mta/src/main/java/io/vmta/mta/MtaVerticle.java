@@ -53,6 +53,7 @@ public class MtaVerticle extends VerticleBase {
   private final Set<ClusterRole> roles;
   private List<ListenerOptions> bound = List.of();
   private ManagementVerticle management;
+  private MtaMetrics metrics;
 
   /** The MTA with {@code options} and one server instance per available processor. */
   public MtaVerticle(MtaOptions options) {
@@ -88,10 +89,13 @@ public class MtaVerticle extends VerticleBase {
       }
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new RelayVerticle(relayOptions()))
+    // The metrics follow the queue's events from before the queue starts (its recovery included).
+    metrics = new MtaMetrics(MtaMetrics.defaultRegistry());
+    return metrics.start(vertx)
+        .compose(m -> vertx.deployVerticle(new RelayVerticle(relayOptions())))
         .compose(r -> vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx))))
         .compose(q -> {
-          management = new ManagementVerticle(options.getManagement());
+          management = new ManagementVerticle(options.getManagement(), metrics);
           return vertx.deployVerticle(management);
         });
   }
@@ -99,6 +103,11 @@ public class MtaVerticle extends VerticleBase {
   /** The management endpoint's bound port; -1 when this node has none (no relay role). */
   public int managementPort() {
     return management == null ? -1 : management.actualPort();
+  }
+
+  /** The MTA's metrics; null when this node has no relay role (no queue to follow). */
+  public MtaMetrics metrics() {
+    return metrics;
   }
 
   /** The listeners as bound (port 0 replaced by the actual port). */
