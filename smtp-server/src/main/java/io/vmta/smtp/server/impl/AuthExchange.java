@@ -10,6 +10,7 @@ import io.vmta.smtp.auth.sasl.SaslException;
 import io.vmta.smtp.auth.sasl.SaslMechanisms;
 import io.vmta.smtp.auth.sasl.SaslServer;
 import io.vmta.smtp.auth.sasl.Step;
+import io.vmta.smtp.core.Replies;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.SmtpCommand;
 import org.slf4j.Logger;
@@ -34,7 +35,6 @@ final class AuthExchange {
   private static final Reply ALREADY_AUTHENTICATED = Reply.of(503, "5.5.1", "Error: already authenticated");
   private static final Reply IN_TRANSACTION = Reply.of(503, "5.5.1", "Error: AUTH not allowed during a mail transaction");
   private static final Reply NOT_AVAILABLE = Reply.of(502, "5.5.1", "Error: authentication not available");
-  private static final Reply SUCCEEDED = Reply.of(235, "2.7.0", "Authentication successful");
   private static final Reply TOO_MANY_FAILURES = Reply.of(421, "4.7.0", "Error: too many authentication failures");
 
   private final SmtpConnection conn;
@@ -144,7 +144,7 @@ final class AuthExchange {
     conn.ctx.throttle.success(conn.clientIp);
     session.authenticated(login);
     log.info("AUTH from [{}]: login=<{}> mechanism={}", conn.clientIp, login, mechanismName());
-    conn.reply(SUCCEEDED);
+    conn.reply(Replies.AUTH_SUCCEEDED);
   }
 
   private void failed(String login) {
