@@ -31,8 +31,11 @@ public final class Cli {
       "       java -jar mta.jar hash-password           read a password on standard input, print its hash",
       "       java -jar mta.jar --help                  this text");
 
-  /** How long SIGTERM waits for Vert.x to close before the process exits anyway. */
-  static final int SHUTDOWN_GRACE_SECONDS = 30;
+  /**
+   * How much longer than {@code limits.shutdownGrace} SIGTERM waits for Vert.x to close (the
+   * queue's last writes, leaving the cluster) before the process exits anyway.
+   */
+  public static final long SHUTDOWN_SLACK_SECONDS = 10;
 
   /** The environment variable that selects the log format: {@code json} for JSON lines. */
   static final String LOG_FORMAT_ENV = "VMTA_LOG_FORMAT";
@@ -168,12 +171,13 @@ public final class Cli {
       vertx.close();
       return code[0];
     }
+    long shutdownSeconds = (loaded.getLimits().getShutdownGrace().toMillis() + 999) / 1000 + SHUTDOWN_SLACK_SECONDS;
     Runnable shutdown = () -> {
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(shutdownSeconds, TimeUnit.SECONDS);
       } catch (Exception e) {
         // Exiting anyway: everything acknowledged is in the spool already.
-        err.println("vmta: shutdown did not finish within " + SHUTDOWN_GRACE_SECONDS + " s: " + e);
+        err.println("vmta: shutdown did not finish within " + shutdownSeconds + " s: " + e);
       }
     };
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "vmta-shutdown"));

@@ -2,6 +2,7 @@ package io.vmta.mta;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +37,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole MTA in one Vert.x: the relay, then the queue (so nothing is accepted that cannot be
@@ -47,6 +49,8 @@ import java.util.Set;
 public class MtaVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(MtaVerticle.class);
+  /** How much longer than the shutdown grace the queue waits for the servers to stop. */
+  private static final long QUEUE_STOP_SLACK_MILLIS = 5000;
 
   private final MtaOptions options;
   private final int serverInstances;
@@ -54,6 +58,9 @@ public class MtaVerticle extends VerticleBase {
   private List<ListenerOptions> bound = List.of();
   private ManagementVerticle management;
   private MtaMetrics metrics;
+  /** Completed when every SMTP server instance has stopped: the queue stops only after them. */
+  private final Promise<Void> serversStopped = Promise.promise();
+  private final AtomicInteger serversRunning = new AtomicInteger();
 
   /** The MTA with {@code options} and one server instance per available processor. */
   public MtaVerticle(MtaOptions options) {
@@ -93,7 +100,8 @@ public class MtaVerticle extends VerticleBase {
     metrics = new MtaMetrics(MtaMetrics.defaultRegistry());
     return metrics.start(vertx)
         .compose(m -> vertx.deployVerticle(new RelayVerticle(relayOptions())))
-        .compose(r -> vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx))))
+        .compose(r -> vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx))
+            .stopAfter(this::serversStopped, options.getLimits().getShutdownGrace().toMillis() + QUEUE_STOP_SLACK_MILLIS)))
         .compose(q -> {
           management = new ManagementVerticle(options.getManagement(), metrics);
           return vertx.deployVerticle(management);
@@ -119,9 +127,32 @@ public class MtaVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> choosePorts(serverOptions.getListeners())).compose(listeners -> {
       bound = listeners;
       SmtpServerOptions shared = new SmtpServerOptions(serverOptions).setListeners(listeners);
-      return vertx.deployVerticle(() -> new SmtpServerVerticle(shared, auth),
+      return vertx.deployVerticle(() -> trackedServer(shared, auth),
           new DeploymentOptions().setInstances(serverInstances)).mapEmpty();
     });
+  }
+
+  /**
+   * A server instance that reports its stop. Vert.x undeploys the children of this verticle all
+   * at once; the queue waits for the servers so that sessions finishing a message in their
+   * shutdown grace still reach it.
+   */
+  private SmtpServerVerticle trackedServer(SmtpServerOptions shared, AuthenticationProvider auth) {
+    serversRunning.incrementAndGet();
+    return new SmtpServerVerticle(shared, auth) {
+      @Override
+      public Future<?> stop() {
+        return super.stop().andThen(ar -> {
+          if (serversRunning.decrementAndGet() == 0) {
+            serversStopped.tryComplete();
+          }
+        });
+      }
+    };
+  }
+
+  private Future<?> serversStopped() {
+    return serversRunning.get() == 0 ? Future.succeededFuture() : serversStopped.future();
   }
 
   /**
@@ -165,7 +196,15 @@ public class MtaVerticle extends VerticleBase {
         .setLocalUsers(new ArrayList<>(users.addresses()))
         .setAliases(options.getAliases())
         .setTrustedNetworks(options.getTrustedNetworks())
-        .setRestrictSenders(options.isRestrictSenders());
+        .setRestrictSenders(options.isRestrictSenders())
+        .setShutdownGraceSeconds(ceilSeconds(limits.getShutdownGrace()))
+        .setAuthSlowAfter(limits.getAuthSlowAfter())
+        .setAuthRefuseAfter(limits.getAuthRefuseAfter())
+        .setAuthWindowSeconds(ceilSeconds(limits.getAuthWindow()));
+  }
+
+  private static int ceilSeconds(java.time.Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, (d.toMillis() + 999) / 1000);
   }
 
   private RelayOptions relayOptions() {

@@ -1,6 +1,8 @@
 package io.vmta.it.docs;
 
 import io.vertx.core.json.JsonObject;
+import io.vmta.mta.Cli;
+import io.vmta.mta.config.LimitsOptions;
 import io.vmta.mta.config.MtaOptions;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -23,8 +25,8 @@ class DocsTest {
   private static final Path DOCS = Path.of("..", "docs");
   private static final Path EXAMPLES =
       Path.of("src", "test", "java", "io", "vmta", "it", "docs", "EmbeddingExamplesTest.java");
-  /** Cli.SHUTDOWN_GRACE_SECONDS. */
-  private static final int SHUTDOWN_GRACE_SECONDS = 30;
+  /** The longest a SIGTERM'd MTA with the default grace takes: the grace plus Cli's slack. */
+  private static final long SHUTDOWN_SECONDS = LimitsOptions.DEFAULT_SHUTDOWN_GRACE.toSeconds() + Cli.SHUTDOWN_SLACK_SECONDS;
 
   @Test
   void embeddingSnippetsAreTheTaggedRegionsOfTheExamplesTest() throws IOException {
@@ -58,7 +60,7 @@ class DocsTest {
     assertThat(units).hasSize(1);
     Matcher timeout = Pattern.compile("(?m)^TimeoutStopSec=(\\d+)$").matcher(units.get(0));
     assertThat(timeout.find()).isTrue();
-    assertThat(Integer.parseInt(timeout.group(1))).isGreaterThan(SHUTDOWN_GRACE_SECONDS);
+    assertThat(Long.parseLong(timeout.group(1))).isGreaterThan(SHUTDOWN_SECONDS);
     assertThat(units.get(0)).contains("ExecStart=/usr/bin/java", "-jar /opt/vmta/mta.jar --config /etc/vmta/mta.yaml",
         "User=vmta", "AmbientCapabilities=CAP_NET_BIND_SERVICE", "CapabilityBoundingSet=CAP_NET_BIND_SERVICE",
         "NoNewPrivileges=yes");

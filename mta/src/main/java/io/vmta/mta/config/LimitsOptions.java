@@ -28,6 +28,14 @@ public class LimitsOptions extends JsonOptions {
   public static final int DEFAULT_MAX_LINE_LENGTH = 1000;
   /** Default longest command line in octets with CRLF (RFC 5321 4.5.3.1.4, 512). */
   public static final int DEFAULT_MAX_COMMAND_LINE = 512;
+  /** Default time a stopping server lets sessions finish the message they are sending. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+  /** Default AUTH failures from one IP (in {@code authWindow}) after which each attempt is delayed. */
+  public static final int DEFAULT_AUTH_SLOW_AFTER = 5;
+  /** Default AUTH failures from one IP (in {@code authWindow}) after which AUTH is refused (454). */
+  public static final int DEFAULT_AUTH_REFUSE_AFTER = 20;
+  /** Default time over which AUTH failures of one IP are counted. */
+  public static final Duration DEFAULT_AUTH_WINDOW = Duration.ofMinutes(10);
 
   private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
   private int maxRecipients = DEFAULT_MAX_RECIPIENTS;
@@ -39,6 +47,10 @@ public class LimitsOptions extends JsonOptions {
   private int maxErrors = DEFAULT_MAX_ERRORS;
   private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
   private int maxCommandLine = DEFAULT_MAX_COMMAND_LINE;
+  private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+  private int authSlowAfter = DEFAULT_AUTH_SLOW_AFTER;
+  private int authRefuseAfter = DEFAULT_AUTH_REFUSE_AFTER;
+  private Duration authWindow = DEFAULT_AUTH_WINDOW;
 
   /** The defaults. */
   public LimitsOptions() {
@@ -57,7 +69,8 @@ public class LimitsOptions extends JsonOptions {
   LimitsOptions(JsonObject json, String path) {
     ConfigReader r = new ConfigReader(json, path, "maxMessageSize", "maxRecipients",
         "maxConnectionsPerIp", "maxConnections", "idleTimeout", "commandTimeout", "dataTimeout",
-        "maxErrors", "maxLineLength", "maxCommandLine");
+        "maxErrors", "maxLineLength", "maxCommandLine", "shutdownGrace", "authSlowAfter",
+        "authRefuseAfter", "authWindow");
     maxMessageSize = r.positiveLong("maxMessageSize", DEFAULT_MAX_MESSAGE_SIZE);
     maxRecipients = r.positiveInt("maxRecipients", DEFAULT_MAX_RECIPIENTS);
     maxConnectionsPerIp = r.positiveInt("maxConnectionsPerIp", DEFAULT_MAX_CONNECTIONS_PER_IP);
@@ -68,6 +81,14 @@ public class LimitsOptions extends JsonOptions {
     maxErrors = r.positiveInt("maxErrors", DEFAULT_MAX_ERRORS);
     maxLineLength = r.positiveInt("maxLineLength", DEFAULT_MAX_LINE_LENGTH);
     maxCommandLine = r.positiveInt("maxCommandLine", DEFAULT_MAX_COMMAND_LINE);
+    shutdownGrace = r.duration("shutdownGrace", DEFAULT_SHUTDOWN_GRACE);
+    authSlowAfter = r.positiveInt("authSlowAfter", DEFAULT_AUTH_SLOW_AFTER);
+    authRefuseAfter = r.positiveInt("authRefuseAfter", DEFAULT_AUTH_REFUSE_AFTER);
+    authWindow = r.duration("authWindow", DEFAULT_AUTH_WINDOW);
+    if (authRefuseAfter < authSlowAfter) {
+      throw new ConfigException(r.key("authRefuseAfter"), "must be at least " + r.key("authSlowAfter")
+          + " (" + authSlowAfter + "), got " + authRefuseAfter);
+    }
   }
 
   /** These limits as configuration JSON, durations as strings like "5m". */
@@ -83,7 +104,11 @@ public class LimitsOptions extends JsonOptions {
         .put("dataTimeout", Durations.format(dataTimeout))
         .put("maxErrors", maxErrors)
         .put("maxLineLength", maxLineLength)
-        .put("maxCommandLine", maxCommandLine);
+        .put("maxCommandLine", maxCommandLine)
+        .put("shutdownGrace", Durations.format(shutdownGrace))
+        .put("authSlowAfter", authSlowAfter)
+        .put("authRefuseAfter", authRefuseAfter)
+        .put("authWindow", Durations.format(authWindow));
   }
 
   /** The largest message accepted, in octets (advertised with SIZE). */
@@ -193,6 +218,53 @@ public class LimitsOptions extends JsonOptions {
   /** Sets the longest command line in octets, CRLF included. */
   public LimitsOptions setMaxCommandLine(int maxCommandLine) {
     this.maxCommandLine = (int) positive("maxCommandLine", maxCommandLine);
+    return this;
+  }
+
+  /**
+   * How long a stopping server lets sessions finish the message they are sending before it
+   * closes them with 421; the command line waits this long plus 10 s before it exits anyway.
+   */
+  public Duration getShutdownGrace() {
+    return shutdownGrace;
+  }
+
+  /** Sets how long a stopping server lets sessions finish their message (millisecond precision). */
+  public LimitsOptions setShutdownGrace(Duration shutdownGrace) {
+    this.shutdownGrace = positive("shutdownGrace", shutdownGrace);
+    return this;
+  }
+
+  /** AUTH failures of one IP within {@link #getAuthWindow()} after which each attempt is delayed. */
+  public int getAuthSlowAfter() {
+    return authSlowAfter;
+  }
+
+  /** AUTH failures of one IP within {@link #getAuthWindow()} after which AUTH is refused. */
+  public int getAuthRefuseAfter() {
+    return authRefuseAfter;
+  }
+
+  /** Sets both AUTH failure thresholds; {@code refuseAfter} must be at least {@code slowAfter}. */
+  public LimitsOptions setAuthThresholds(int slowAfter, int refuseAfter) {
+    positive("authSlowAfter", slowAfter);
+    positive("authRefuseAfter", refuseAfter);
+    if (refuseAfter < slowAfter) {
+      throw new ConfigException("authRefuseAfter", "must be at least authSlowAfter (" + slowAfter + "), got " + refuseAfter);
+    }
+    this.authSlowAfter = slowAfter;
+    this.authRefuseAfter = refuseAfter;
+    return this;
+  }
+
+  /** The time over which the AUTH failures of one IP are counted. */
+  public Duration getAuthWindow() {
+    return authWindow;
+  }
+
+  /** Sets the time over which the AUTH failures of one IP are counted (millisecond precision). */
+  public LimitsOptions setAuthWindow(Duration authWindow) {
+    this.authWindow = positive("authWindow", authWindow);
     return this;
   }
 

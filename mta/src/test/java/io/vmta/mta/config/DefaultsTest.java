@@ -43,6 +43,10 @@ class DefaultsTest {
     assertThat(limits.getMaxErrors()).isEqualTo(10);
     assertThat(limits.getMaxLineLength()).isEqualTo(1000);
     assertThat(limits.getMaxCommandLine()).isEqualTo(512);
+    assertThat(limits.getShutdownGrace()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(limits.getAuthSlowAfter()).isEqualTo(5);
+    assertThat(limits.getAuthRefuseAfter()).isEqualTo(20);
+    assertThat(limits.getAuthWindow()).isEqualTo(Duration.ofMinutes(10));
     assertThat(o.getDomains()).containsExactly("example.test");
     assertThat(o.getUsers()).isEqualTo("users.txt");
     assertThat(o.getAliases()).isEmpty();

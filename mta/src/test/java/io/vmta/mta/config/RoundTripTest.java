@@ -50,7 +50,8 @@ class RoundTripTest {
         .setMaxRecipients(7).setMaxConnectionsPerIp(3).setMaxConnections(9)
         .setIdleTimeout(Duration.ofSeconds(90)).setCommandTimeout(Duration.ofMillis(250))
         .setDataTimeout(Duration.ofHours(2)).setMaxErrors(4).setMaxLineLength(2000)
-        .setMaxCommandLine(1024);
+        .setMaxCommandLine(1024).setShutdownGrace(Duration.ofSeconds(45))
+        .setAuthThresholds(2, 3).setAuthWindow(Duration.ofHours(1));
     roundTrips(changed, LimitsOptions::toJson, LimitsOptions::new, LimitsOptions::new);
     assertThat(changed.toJson().getString("idleTimeout")).isEqualTo("90s");
   }

@@ -24,6 +24,10 @@ class ValidationTest {
       {"limits": {"idleTimeout": "5x"}}                | limits.idleTimeout: must be a duration like "30s", "5m", "1h", "5d" or "250ms", got "5x"
       {"limits": {"commandTimeout": -5}}               | limits.commandTimeout: must be a duration like "30s", "5m", "1h", "5d" or "250ms", got -5
       {"limits": {"dataTimeout": "0s"}}                | limits.dataTimeout: must be a positive duration, got "0s"
+      {"limits": {"shutdownGrace": "0s"}}              | limits.shutdownGrace: must be a positive duration, got "0s"
+      {"limits": {"authSlowAfter": 0}}                 | limits.authSlowAfter: must be a positive integer, got 0
+      {"limits": {"authSlowAfter": 30}}                | limits.authRefuseAfter: must be at least limits.authSlowAfter (30), got 20
+      {"limits": {"authWindow": "soon"}}               | limits.authWindow: must be a duration like "30s", "5m", "1h", "5d" or "250ms", got "soon"
       {"limits": {"maxMesageSize": 10}}                | limits.maxMesageSize: unknown key; did you mean maxMessageSize?
       {"limits": 5}                                    | limits: must be an object, got 5
       {"listeners": [{"port": 2525}, {"port": 2587, "mode": "foo"}]} | listeners[1].mode: must be one of mx, submission, smtps, got "foo"

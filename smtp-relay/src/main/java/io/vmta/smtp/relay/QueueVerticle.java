@@ -1,6 +1,7 @@
 package io.vmta.smtp.relay;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The durable queue: answers {@code mta.queue.submit} with the queue id once the message is
@@ -50,6 +52,8 @@ public class QueueVerticle extends VerticleBase {
   private BounceBuilder bounces;
   private MessageConsumer<QueuedMessage> consumer;
   private MessageConsumer<JsonObject> adminConsumer;
+  private Supplier<Future<?>> stopBarrier = Future::succeededFuture;
+  private long stopBarrierMaxMillis;
 
   /** Reads its options from the deployment configuration ({@link QueueOptions} JSON). */
   public QueueVerticle() {
@@ -92,9 +96,34 @@ public class QueueVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Makes {@link #stop()} keep taking submissions until {@code barrier}'s future completes (or
+   * {@code maxWaitMillis} passed): the MTA stops its SMTP servers first, and a session finishing
+   * its message during their shutdown grace still gets its 250. Call before deploying.
+   */
+  public QueueVerticle stopAfter(Supplier<Future<?>> barrier, long maxWaitMillis) {
+    this.stopBarrier = barrier;
+    this.stopBarrierMaxMillis = maxWaitMillis;
+    return this;
+  }
+
   @Override
   public Future<?> stop() {
     deliveries.stop();
+    Promise<Void> ready = Promise.promise();
+    long timer = stopBarrierMaxMillis > 0 ? vertx.setTimer(stopBarrierMaxMillis, t -> {
+      if (ready.tryComplete()) {
+        log.warn("stopping the queue after {} ms without waiting further for the servers", stopBarrierMaxMillis);
+      }
+    }) : -1;
+    stopBarrier.get().onComplete(ar -> ready.tryComplete());
+    return ready.future().compose(v -> {
+      vertx.cancelTimer(timer);
+      return unregisterAndClose();
+    });
+  }
+
+  private Future<?> unregisterAndClose() {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     Future<Void> admin = adminConsumer == null ? Future.succeededFuture() : adminConsumer.unregister();
     return Future.all(unregistered, admin).eventually(() -> spool.close());

@@ -1,0 +1,117 @@
+package io.vmta.it;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vmta.mta.MtaVerticle;
+import io.vmta.mta.config.MtaOptions;
+import io.vmta.smtp.auth.PasswordHashes;
+import io.vmta.smtp.server.testing.TestSmtpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The whole MTA in one Vert.x: how it stops, and limits of its configuration reaching the servers. */
+class MtaVerticleTest {
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+
+  @AfterEach
+  void close() {
+    if (vertx != null) {
+      await(vertx.close());
+    }
+  }
+
+  private MtaOptions options(JsonObject limits) throws IOException {
+    Path users = dir.resolve("users.txt");
+    Files.writeString(users, "alice@example.test:" + PasswordHashes.hash("secret") + "\n");
+    return new MtaOptions(new JsonObject()
+        .put("hostname", "mx.example.test")
+        .put("dataDir", dir.resolve("data").toString())
+        .put("listeners", new JsonArray()
+            .add(new JsonObject().put("host", "127.0.0.1").put("port", 0).put("mode", "mx"))
+            .add(new JsonObject().put("host", "127.0.0.1").put("port", 0).put("mode", "smtps")))
+        .put("domains", new JsonArray().add("example.test"))
+        .put("users", users.toString())
+        .put("management", new JsonObject().put("port", 0))
+        .put("limits", limits));
+  }
+
+  /**
+   * Vert.x undeploys the MTA's parts all at once; the queue must outlive the servers so that a
+   * message finished in the shutdown grace is still acknowledged, stored, and delivered later.
+   */
+  @Test
+  void aMessageFinishedWhileStoppingIsQueuedAndDeliveredAfterRestart() throws Exception {
+    MtaOptions options = options(new JsonObject().put("shutdownGrace", "30s"));
+    vertx = Vertx.vertx();
+    MtaVerticle mta = new MtaVerticle(options, 1);
+    String id = await(vertx.deployVerticle(mta));
+    int port = mta.boundListeners().get(0).getPort();
+    try (TestSmtpClient idle = new TestSmtpClient("127.0.0.1", port);
+         TestSmtpClient busy = new TestSmtpClient("127.0.0.1", port)) {
+      idle.read();
+      idle.command("EHLO client.example.org");
+      busy.read();
+      busy.command("EHLO client.example.org");
+      busy.command("MAIL FROM:<a@example.org>");
+      busy.command("RCPT TO:<alice@example.test>");
+      assertThat(busy.command("DATA").code()).isEqualTo(354);
+      busy.send("Subject: in flight\r\n\r\nfirst half\r\n");
+
+      Future<Void> stopped = vertx.undeploy(id);
+      // The stop is under way (the queue was told to stop at the same time as the servers).
+      assertThat(idle.read().last()).startsWith("421 4.3.2 ");
+      assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+      assertThat(busy.command("second half\r\n.").last()).startsWith("250 2.0.0 Ok: queued as ");
+      assertThat(busy.read().last()).startsWith("421 4.3.2 ");
+      await(stopped);
+    }
+    // The queue stopped before delivering it; a new MTA on the same data directory does.
+    MtaVerticle again = new MtaVerticle(options, 1);
+    await(vertx.deployVerticle(again));
+    List<Path> delivered = Maildirs.await(Maildirs.newDir(dir.resolve("data"), "alice@example.test"), 1,
+        Maildirs.DELIVERY_TIMEOUT);
+    assertThat(Files.readString(delivered.get(0), StandardCharsets.UTF_8)).endsWith("first half\r\nsecond half\r\n");
+  }
+
+  @Test
+  void theAuthThrottleThresholdsComeFromTheLimits() throws Exception {
+    vertx = Vertx.vertx();
+    MtaVerticle mta = new MtaVerticle(options(new JsonObject().put("authSlowAfter", 1).put("authRefuseAfter", 1)), 1);
+    await(vertx.deployVerticle(mta));
+    int smtps = mta.boundListeners().get(1).getPort();
+    String wrong = Base64.getEncoder().encodeToString("\0alice@example.test\0wrong".getBytes(StandardCharsets.UTF_8));
+    try (TestSmtpClient client = TestSmtpClient.tls("127.0.0.1", smtps)) {
+      client.read();
+      client.command("EHLO client.example.org");
+      assertThat(client.command("AUTH PLAIN " + wrong).last()).startsWith("535 5.7.8 ");
+      // The default would allow 4 more failures before slowing down and 19 before refusing.
+      assertThat(client.command("AUTH PLAIN " + wrong).last()).startsWith("454 4.7.0 ");
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
