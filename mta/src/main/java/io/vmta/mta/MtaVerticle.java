@@ -213,7 +213,10 @@ public class MtaVerticle extends VerticleBase {
         .setDnsServers(relay.getDnsServers())
         .setPort(relay.getPort())
         .setSmarthost(relay.getSmarthost() == null ? null : RelayOptions.Smarthost.fromJson(relay.getSmarthost()))
-        .setClient(new ClientOptions().setHeloName(options.getHostname()));
+        .setClient(new ClientOptions().setHeloName(options.getHostname()))
+        // An MX naming this host, or this machine on a port we listen on, is us: a mail loop.
+        .setLocalNames(List.of(options.getHostname()))
+        .setLocalPorts(options.getListeners().stream().map(l -> l.getPort()).filter(p -> p > 0).distinct().toList());
   }
 
   private QueueOptions queueOptions(Path dataDir, UsersFile users) {

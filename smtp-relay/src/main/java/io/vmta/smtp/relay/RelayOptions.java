@@ -61,6 +61,8 @@ public final class RelayOptions {
   private int maxConnectionsPerDestination = DEFAULT_MAX_CONNECTIONS_PER_DESTINATION;
   private ClientOptions client = new ClientOptions();
   private long connectionIdleMillis = DEFAULT_CONNECTION_IDLE_MILLIS;
+  private List<String> localNames = new ArrayList<>();
+  private List<Integer> localPorts = new ArrayList<>();
 
   public RelayOptions() {
   }
@@ -80,6 +82,12 @@ public final class RelayOptions {
     connectionIdleMillis = json.getLong("connectionIdleMillis", connectionIdleMillis);
     JsonObject c = json.getJsonObject("client");
     client = c == null ? new ClientOptions() : new ClientOptions(c);
+    localNames = JsonLists.strings(json.getJsonArray("localNames"), localNames);
+    JsonArray ports = json.getJsonArray("localPorts");
+    if (ports != null) {
+      localPorts = new ArrayList<>();
+      ports.forEach(p -> localPorts.add(((Number) p).intValue()));
+    }
   }
 
   public JsonObject toJson() {
@@ -90,7 +98,9 @@ public final class RelayOptions {
         .put("smarthost", smarthost == null ? null : smarthost.toJson())
         .put("maxConnectionsPerDestination", maxConnectionsPerDestination)
         .put("client", client.toJson())
-        .put("connectionIdleMillis", connectionIdleMillis);
+        .put("connectionIdleMillis", connectionIdleMillis)
+        .put("localNames", new JsonArray(new ArrayList<>(localNames)))
+        .put("localPorts", new JsonArray(new ArrayList<>(localPorts)));
   }
 
   public List<String> getDnsServers() { return dnsServers; }
@@ -105,6 +115,15 @@ public final class RelayOptions {
   public RelayOptions setMaxConnectionsPerDestination(int v) { this.maxConnectionsPerDestination = v; return this; }
   public long getConnectionIdleMillis() { return connectionIdleMillis; }
   public RelayOptions setConnectionIdleMillis(long v) { this.connectionIdleMillis = v; return this; }
+  /** The host names of this MTA: an MX host by one of these names is this MTA (mail loop check). */
+  public List<String> getLocalNames() { return localNames; }
+  public RelayOptions setLocalNames(List<String> v) { this.localNames = new ArrayList<>(v); return this; }
+  /**
+   * The ports this MTA's SMTP listeners bind: when the destination {@link #getPort()} is one of
+   * them, an MX host at one of this machine's addresses is this MTA (mail loop check).
+   */
+  public List<Integer> getLocalPorts() { return localPorts; }
+  public RelayOptions setLocalPorts(List<Integer> v) { this.localPorts = new ArrayList<>(v); return this; }
   public ClientOptions getClient() { return client; }
   public RelayOptions setClient(ClientOptions v) { this.client = new ClientOptions(v); return this; }
 }

@@ -9,6 +9,7 @@ import io.vmta.smtp.core.local.Cidr;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.smtp.relay.dns.MxResolver;
+import io.vmta.smtp.relay.transport.MxLoopCheck;
 import io.vmta.smtp.relay.transport.SmtpTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +49,10 @@ public class RelayVerticle extends VerticleBase {
     QueuedMessageCodec.register(vertx);
     List<InetSocketAddress> servers = options.getDnsServers().stream().map(RelayVerticle::dnsServer).toList();
     // With no servers given, the resolver reads the system's configuration: a small blocking read.
+    // So do the interface addresses, for the mail loop check.
     return vertx.executeBlocking(() -> new MxResolver(vertx, servers, Duration.ofMillis(options.getDnsTimeoutMillis())))
-        .compose(resolver -> {
-          transport = new SmtpTransport(vertx, options, resolver);
+        .compose(resolver -> vertx.executeBlocking(MxLoopCheck::interfaceAddresses).compose(addresses -> {
+          transport = new SmtpTransport(vertx, options, resolver, addresses);
           consumer = vertx.eventBus().localConsumer(ADDRESS, (Message<QueuedMessage> request) -> {
             QueuedMessage m = request.body();
             transport.deliver(m.envelope(), m.envelope().recipients(), m.content()).onSuccess(results -> {
@@ -62,7 +64,7 @@ public class RelayVerticle extends VerticleBase {
           log.info("relay started: {}", options.getSmarthost() != null ? "all remote mail through "
               + options.getSmarthost() : "MX routing, destination port " + options.getPort());
           return consumer.completion();
-        });
+        }));
   }
 
   @Override

@@ -37,6 +37,14 @@ public final class SmtpTransport implements Transport {
   private final MxResolver resolver;
   private final DestinationLimiter limiter;
   private final ConnectionPool pool;
+  private final MxLoopCheck loopCheck;
+
+  /** The route of a domain leads back to this MTA: a permanent failure (RFC 3463 5.4.6). */
+  private static final class MailLoopException extends RuntimeException {
+    MailLoopException(String domain) {
+      super("mail for " + domain + " loops back to myself", null, false, false);
+    }
+  }
 
   /** One host address to try. */
   private record Target(String host, InetAddress address, int port, ClientOptions client) {
@@ -45,8 +53,15 @@ public final class SmtpTransport implements Transport {
     }
   }
 
+  /** A transport that recognises itself in MX lists by the names and ports of {@code options} (loopback counted as ours). */
   public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver) {
+    this(vertx, options, resolver, java.util.Set.of());
+  }
+
+  /** As above, with this machine's interface addresses ({@link MxLoopCheck#interfaceAddresses()}) counted as ours too. */
+  public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses) {
     this.vertx = vertx;
+    this.loopCheck = new MxLoopCheck(options.getLocalNames(), options.getLocalPorts(), options.getPort(), localAddresses);
     this.options = new RelayOptions(options);
     this.resolver = resolver;
     this.limiter = new DestinationLimiter(options.getMaxConnectionsPerDestination());
@@ -71,8 +86,12 @@ public final class SmtpTransport implements Transport {
     RelayOptions.Smarthost smarthost = options.getSmarthost();
     if (smarthost == null) {
       return resolver.resolve(domain).map(route -> {
+        List<MxHost> hosts = loopCheck.beforeSelf(route.hosts());
+        if (hosts.isEmpty()) {
+          throw new MailLoopException(domain);
+        }
         List<Target> out = new ArrayList<>();
-        for (MxHost host : route.hosts()) {
+        for (MxHost host : hosts) {
           host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), options.getClient())));
         }
         return out;
@@ -152,6 +171,8 @@ public final class SmtpTransport implements Transport {
         String detail = "DNS: " + dns.getMessage();
         out.put(r, dns.isPermanent() ? new DeliveryResult.Permanent("none", dns.enhancedStatus(), detail)
             : new DeliveryResult.Transient("none", dns.enhancedStatus(), detail));
+      } else if (e instanceof MailLoopException loop) {
+        out.put(r, new DeliveryResult.Permanent("none", "5.4.6", loop.getMessage()));
       } else {
         out.put(r, new DeliveryResult.Transient("none", "4.3.0", "local error: " + e));
       }
