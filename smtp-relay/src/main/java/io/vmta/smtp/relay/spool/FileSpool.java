@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Why not one file per message: each message file would need its own fsync before the reply,
  * so durability would again cap throughput at the disk's fsync rate; here it is one file fsync
  * and one directory fsync per batch. The price is that a file lives as long as its longest-lived
- * message. TODO: compaction, rewriting the live records of files that are mostly dead (the
- * salvage path already does that for damaged files), to bound that space.
+ * message, unless it is compacted: a file more than half dead, by at least 4 MiB, has its live
+ * records rewritten into a new batch and is deleted (see {@code SpoolWriter#compactOne}).
  *
  * <p>Call {@link #recover()} once at start-up, before anything else.
  */
@@ -61,9 +61,24 @@ public final class FileSpool implements Spool {
 
   /** For tests: the single-threaded executor the writer runs on. */
   FileSpool(Vertx vertx, Path directory, ExecutorService executor) {
+    this(vertx, directory, executor, SpoolWriter.DEFAULT_COMPACT_MIN_DEAD_BYTES);
+  }
+
+  /** For tests: with the dead bytes from which a file is compacted. */
+  FileSpool(Vertx vertx, Path directory, ExecutorService executor, long compactMinDeadBytes) {
     this.vertx = vertx;
     this.executor = executor;
-    this.writer = new SpoolWriter(directory);
+    this.writer = new SpoolWriter(directory, compactMinDeadBytes);
+  }
+
+  /** For tests: completes once the writer has finished what it was given before (compaction included). */
+  Future<Void> writerIdle() {
+    return onWriter(() -> null);
+  }
+
+  /** Number of files compacted so far. */
+  long compactionCount() {
+    return writer.compactions.get();
   }
 
   /** Number of fsync calls so far (files and directories). */

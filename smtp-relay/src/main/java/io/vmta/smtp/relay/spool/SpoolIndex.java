@@ -184,6 +184,11 @@ final class SpoolIndex {
     return out;
   }
 
+  /** The files the index knows about, in name order. */
+  List<String> files() {
+    return files.keySet().stream().sorted().toList();
+  }
+
   /** Number of files the index knows about (for tests). */
   int fileCount() {
     return files.size();

@@ -40,6 +40,10 @@ final class SpoolWriter {
   static final String LOG_SUFFIX = ".log";
   static final String TMP_SUFFIX = ".tmp";
   static final String CORRUPT_DIR = "corrupt";
+  /** A file is compacted only when this many of its bytes are dead (and more than half of it). */
+  static final long DEFAULT_COMPACT_MIN_DEAD_BYTES = 4L << 20;
+  /** Bookkeeping bytes counted per live META or REMOVE record when judging a file. */
+  private static final long SMALL_RECORD_BYTES = 512;
 
   /** A write operation waiting for the next batch, completed on its caller's context. */
   record Op(byte type, String id, QueuedMessage message, List<String> done, JsonObject state,
@@ -68,11 +72,20 @@ final class SpoolWriter {
   private final Path dir;
   private final SpoolIndex index = new SpoolIndex();
   private final Set<String> corrupt = new HashSet<>();
+  final AtomicLong compactions = new AtomicLong();
+  private final long compactMinDeadBytes;
+  /** The size of every file on disk, to judge how much of it is dead. */
+  private final Map<String, Long> sizes = new HashMap<>();
   private boolean loaded;
   private long nextSeq;
 
   SpoolWriter(Path dir) {
+    this(dir, DEFAULT_COMPACT_MIN_DEAD_BYTES);
+  }
+
+  SpoolWriter(Path dir, long compactMinDeadBytes) {
     this.dir = dir;
+    this.compactMinDeadBytes = compactMinDeadBytes;
   }
 
   SpoolIndex index() {
@@ -126,6 +139,7 @@ final class SpoolWriter {
     }
     accepted.forEach(Op::succeed);
     cleanup();
+    compactOne();
   }
 
   private void stage(Op op, Map<String, View> view, List<Rec> recs) {
@@ -191,6 +205,7 @@ final class SpoolWriter {
     }
     batches.incrementAndGet();
     index.addFile(name);
+    sizes.put(name, locs.isEmpty() ? 0 : locs.get(locs.size() - 1).end());
     for (int i = 0; i < recs.size(); i++) {
       index.apply(recs.get(i).type(), recs.get(i).json(), locs.get(i));
     }
@@ -223,6 +238,7 @@ final class SpoolWriter {
     }
     for (String file : logs) {
       index.addFile(file);
+      sizes.put(file, Files.size(path(file)));
       Scan scan = SpoolRecords.scan(path(file), file);
       boolean damaged = scan.damaged();
       for (Parsed p : scan.records()) {
@@ -244,14 +260,72 @@ final class SpoolWriter {
       salvage(file);
     }
     cleanup();
+    compactOne();
   }
 
   /** Rewrites what is still needed from a damaged file into a new batch, so it can be set aside. */
   private void salvage(String file) throws IOException {
+    String to = rewrite(file, id -> corrupt.contains(index.get(id).store().file()));
+    if (to != null) {
+      LOG.warn("spool: rewrote the records still needed of damaged file {} into {}", file, to);
+    }
+  }
+
+  /**
+   * Compaction: a file stays on disk as long as one record in it is needed, so a message deferred
+   * for days would keep a whole batch (up to {@link #MAX_BATCH_BYTES}) alive. The file with the
+   * most dead bytes, when they are at least {@code compactMinDeadBytes} and more than half of it,
+   * has its needed records rewritten into a new batch and is then deleted. The rewrite costs at
+   * most what it frees, so compaction at most doubles the bytes written.
+   */
+  private void compactOne() {
+    String worst = null;
+    long worstDead = 0;
+    for (String file : index.files()) {
+      long size = sizes.getOrDefault(file, 0L);
+      long live = liveBytes(file);
+      long dead = size - live;
+      if (dead >= compactMinDeadBytes && dead > live && dead > worstDead && !corrupt.contains(file)) {
+        worst = file;
+        worstDead = dead;
+      }
+    }
+    if (worst == null) {
+      return;
+    }
+    String file = worst;
+    try {
+      String to = rewrite(file, id -> index.get(id).store().file().equals(file));
+      compactions.incrementAndGet();
+      LOG.info("spool: compacted {} ({} dead bytes) into {}", file, worstDead, to);
+      cleanup();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("spool: cannot compact {}: {}", file, e.toString());
+    }
+  }
+
+  /** The bytes of {@code file} that are still needed: the bodies stored in it, and its small records. */
+  private long liveBytes(String file) {
+    long bytes = SMALL_RECORD_BYTES * index.tombstonesIn(file).size();
+    for (String id : index.liveIn(file)) {
+      Location store = index.get(id).store();
+      bytes += store.file().equals(file) ? store.end() - store.offset() : SMALL_RECORD_BYTES;
+    }
+    return bytes;
+  }
+
+  /**
+   * Writes the records of {@code file} that are still needed into a new batch: the STORE record
+   * (with its body) of each live message for which {@code restore} says so, the current META of
+   * every live message whose records lie there (after its STORE, so that replay applies it), and
+   * the REMOVE records that still guard a STORE elsewhere. Returns the new file, or null if
+   * nothing was needed.
+   */
+  private String rewrite(String file, java.util.function.Predicate<String> restore) throws IOException {
     List<Rec> recs = new ArrayList<>();
     for (String id : index.liveIn(file)) {
       Msg m = index.get(id);
-      if (corrupt.contains(m.store().file())) {
+      if (restore.test(id)) {
         Buffer content = SpoolRecords.readBlob(path(m.store().file()), m.store());
         recs.add(new Rec(SpoolRecords.STORE, m.envelope().toJson(), content));
       }
@@ -262,9 +336,7 @@ final class SpoolWriter {
     for (String id : index.tombstonesIn(file)) {
       recs.add(new Rec(SpoolRecords.REMOVE, new JsonObject().put("id", id), null));
     }
-    if (!recs.isEmpty()) {
-      LOG.warn("spool: rewrote {} records of damaged file {} into {}", recs.size(), file, commit(recs));
-    }
+    return recs.isEmpty() ? null : commit(recs);
   }
 
   /** Deletes (or, for damaged ones, moves to corrupt/) the files nothing needs, tombstones last. */
@@ -283,6 +355,7 @@ final class SpoolWriter {
             Files.deleteIfExists(path(file));
           }
           index.fileGone(file);
+          sizes.remove(file);
         }
         syncDir(dir);
       } catch (IOException e) {
