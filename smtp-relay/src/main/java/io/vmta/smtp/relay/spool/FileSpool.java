@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * so durability would again cap throughput at the disk's fsync rate; here it is one file fsync
  * and one directory fsync per batch. The price is that a file lives as long as its longest-lived
  * message, unless it is compacted: a file more than half dead, by at least 4 MiB, has its live
- * records rewritten into a new batch and is deleted (see {@code SpoolWriter#compactOne}).
+ * records rewritten into a new batch and is deleted (see {@link SpoolCompaction}).
  *
  * <p>Call {@link #recover()} once at start-up, before anything else.
  */

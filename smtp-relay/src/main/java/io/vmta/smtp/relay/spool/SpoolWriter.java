@@ -42,8 +42,6 @@ final class SpoolWriter {
   static final String CORRUPT_DIR = "corrupt";
   /** A file is compacted only when this many of its bytes are dead (and more than half of it). */
   static final long DEFAULT_COMPACT_MIN_DEAD_BYTES = 4L << 20;
-  /** Bookkeeping bytes counted per live META or REMOVE record when judging a file. */
-  private static final long SMALL_RECORD_BYTES = 512;
 
   /** A write operation waiting for the next batch, completed on its caller's context. */
   record Op(byte type, String id, QueuedMessage message, List<String> done, JsonObject state,
@@ -271,47 +269,21 @@ final class SpoolWriter {
     }
   }
 
-  /**
-   * Compaction: a file stays on disk as long as one record in it is needed, so a message deferred
-   * for days would keep a whole batch (up to {@link #MAX_BATCH_BYTES}) alive. The file with the
-   * most dead bytes, when they are at least {@code compactMinDeadBytes} and more than half of it,
-   * has its needed records rewritten into a new batch and is then deleted. The rewrite costs at
-   * most what it frees, so compaction at most doubles the bytes written.
-   */
+  /** Compacts the file {@link SpoolCompaction#pick} chooses, if any; then deletes it. */
   private void compactOne() {
-    String worst = null;
-    long worstDead = 0;
-    for (String file : index.files()) {
-      long size = sizes.getOrDefault(file, 0L);
-      long live = liveBytes(file);
-      long dead = size - live;
-      if (dead >= compactMinDeadBytes && dead > live && dead > worstDead && !corrupt.contains(file)) {
-        worst = file;
-        worstDead = dead;
-      }
-    }
+    SpoolCompaction.Candidate worst = SpoolCompaction.pick(index, sizes, corrupt, compactMinDeadBytes);
     if (worst == null) {
       return;
     }
-    String file = worst;
+    String file = worst.file();
     try {
       String to = rewrite(file, id -> index.get(id).store().file().equals(file));
       compactions.incrementAndGet();
-      LOG.info("spool: compacted {} ({} dead bytes) into {}", file, worstDead, to);
+      LOG.info("spool: compacted {} ({} dead bytes) into {}", file, worst.deadBytes(), to);
       cleanup();
     } catch (IOException | RuntimeException e) {
       LOG.warn("spool: cannot compact {}: {}", file, e.toString());
     }
-  }
-
-  /** The bytes of {@code file} that are still needed: the bodies stored in it, and its small records. */
-  private long liveBytes(String file) {
-    long bytes = SMALL_RECORD_BYTES * index.tombstonesIn(file).size();
-    for (String id : index.liveIn(file)) {
-      Location store = index.get(id).store();
-      bytes += store.file().equals(file) ? store.end() - store.offset() : SMALL_RECORD_BYTES;
-    }
-    return bytes;
   }
 
   /**
