@@ -94,6 +94,7 @@ class MtaMetricsTest {
         .containsEntry("vmta_delivery_delay_seconds_bucket{outcome=\"sent\",le=\"432000.0\"}", "3")
         .containsEntry("vmta_delivery_delay_seconds_bucket{outcome=\"sent\",le=\"+Inf\"}", "3")
         .containsEntry("vmta_delivery_delay_seconds_sum{outcome=\"sent\"}", "42.05")
+        .containsEntry("vmta_delivery_delay_seconds_max{outcome=\"sent\"}", "42.0")
         .containsEntry("vmta_delivery_delay_seconds_count{outcome=\"bounced\"}", "1")
         .containsEntry("vmta_delivery_delay_seconds_bucket{outcome=\"bounced\",le=\"3600.0\"}", "0")
         .containsEntry("vmta_delivery_delay_seconds_bucket{outcome=\"bounced\",le=\"7200.0\"}", "1")
