@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two clustered nodes in this JVM: A has only the SMTP server, B only the queue and delivery. Mail
- * accepted by A is spooled and delivered by B; with B gone A answers 451 and keeps nothing; mail B
- * acknowledged before it went away is delivered once it is back on the same data directory.
+ * accepted by A is spooled and delivered by B; with B gone A answers 451 and keeps nothing (and its
+ * health says the queue is down); mail B acknowledged before it went away is delivered once it is
+ * back on the same data directory. Both nodes have the management endpoint, with what they run.
  */
 class ClusterTest {
 
@@ -70,9 +71,31 @@ class ClusterTest {
     MtaVerticle server = new MtaVerticle(a, 1);
     await(vertxA.deployVerticle(server));
     int smtpPort = server.boundListeners().get(0).getPort();
-    String relayB = await(vertxB.deployVerticle(new MtaVerticle(b, 1)));
-    assertThat(new JsonObject(Files.readString(dataB.resolve("listeners.json"))).getJsonArray("listeners")).isEmpty();
+    MtaVerticle relay = new MtaVerticle(b, 1);
+    String relayB = await(vertxB.deployVerticle(relay));
+    JsonObject listenersB = new JsonObject(Files.readString(dataB.resolve("listeners.json")));
+    assertThat(listenersB.getJsonArray("listeners")).isEmpty();
+    assertThat(listenersB.getJsonObject("management").getInteger("port")).isEqualTo(relay.managementPort());
+    assertThat(new JsonObject(Files.readString(dataA.resolve("listeners.json"))).getJsonObject("management")
+        .getInteger("port")).isEqualTo(server.managementPort());
     assertThat(dataA.resolve("spool")).doesNotExist();
+
+    // 0. Management on both: A's health asks B's queue across the cluster; A has no /queue of its own.
+    ManagementHttp.Response healthA = ManagementHttp.get(server.managementPort(), "/health");
+    assertThat(healthA.status()).isEqualTo(200);
+    assertThat(healthA.json()).isEqualTo(new JsonObject().put("status", "UP").put("listeners", "UP").put("queue", "UP"));
+    assertThat(ManagementHttp.get(relay.managementPort(), "/health").json())
+        .isEqualTo(new JsonObject().put("status", "UP").put("queue", "UP"));
+    ManagementHttp.Response queueA = ManagementHttp.get(server.managementPort(), "/queue");
+    assertThat(queueA.status()).isEqualTo(503);
+    assertThat(queueA.json().getString("error")).isEqualTo("no queue on this node");
+    assertThat(ManagementHttp.get(relay.managementPort(), "/queue").status()).isEqualTo(200);
+    assertThat(ManagementHttp.scrape(server.managementPort()))
+        .containsEntry("vmta_smtp_connections{mode=\"mx\"}", "0.0")
+        .containsEntry("vmta_auth_failures_total{mode=\"mx\"}", "0.0")
+        .doesNotContainKey("vmta_queue_size");
+    assertThat(ManagementHttp.scrape(relay.managementPort())).containsEntry("vmta_queue_size", "0.0")
+        .doesNotContainKey("vmta_smtp_connections{mode=\"mx\"}");
 
     // 1. Accepted by A, spooled and delivered by B.
     String first = "first-" + UUID.randomUUID();
@@ -95,6 +118,9 @@ class ClusterTest {
     String third = "third-" + UUID.randomUUID();
     assertThat(send(smtpPort, "alice@example.test", third)).startsWith("451 4.3.0");
     System.out.printf("451 without a queue node after %d ms%n", ms(t1));
+    ManagementHttp.Response noQueue = ManagementHttp.get(server.managementPort(), "/health");
+    assertThat(noQueue.status()).isEqualTo(503);
+    assertThat(noQueue.json()).isEqualTo(new JsonObject().put("status", "DOWN").put("listeners", "UP").put("queue", "DOWN"));
 
     // 4. B is back on the same data directory: what it acknowledged before is delivered.
     Files.delete(bobBox);

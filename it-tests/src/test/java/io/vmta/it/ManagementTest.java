@@ -118,7 +118,8 @@ class ManagementTest {
   void healthIsUpAndListenersJsonNamesTheEndpoint() throws Exception {
     Response health = call(HttpMethod.GET, "/health");
     assertThat(health.status()).isEqualTo(200);
-    assertThat(health.body()).isEqualTo(new JsonObject().put("status", "UP"));
+    assertThat(health.body())
+        .isEqualTo(new JsonObject().put("status", "UP").put("listeners", "UP").put("queue", "UP"));
     JsonObject listeners = new JsonObject(Files.readString(dataDir.resolve("listeners.json")));
     assertThat(listeners.getJsonObject("management"))
         .isEqualTo(new JsonObject().put("host", "127.0.0.1").put("port", port));

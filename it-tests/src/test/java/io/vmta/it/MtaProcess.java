@@ -37,6 +37,7 @@ final class MtaProcess implements AutoCloseable {
   private Process process;
   private ProcessOutput output;
   private Map<String, Integer> ports = Map.of();
+  private int managementPort = -1;
 
   private MtaProcess(Path dataDir, Path config, List<String> jvmOptions) {
     this.dataDir = dataDir;
@@ -120,6 +121,11 @@ final class MtaProcess implements AutoCloseable {
       }
       ports.putIfAbsent(listener.getString("mode"), p);
     }
+    JsonObject management = json.getJsonObject("management");
+    if (management == null || management.getInteger("port", 0) <= 0) {
+      throw new AssertionError("listeners.json holds no management port: " + json);
+    }
+    managementPort = management.getInteger("port");
     if (!ports.containsKey("mx")) {
       throw new AssertionError("no mx listener in listeners.json: " + json);
     }
@@ -138,6 +144,11 @@ final class MtaProcess implements AutoCloseable {
       throw new AssertionError("no " + mode + " listener in listeners.json: " + ports);
     }
     return p;
+  }
+
+  /** The management endpoint's port, from {@code listeners.json}. */
+  int managementPort() {
+    return managementPort;
   }
 
   Path dataDir() {

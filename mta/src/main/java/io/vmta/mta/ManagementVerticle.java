@@ -16,12 +16,14 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.function.BooleanSupplier;
 
 /**
- * The management HTTP endpoint: health and queue administration, answered by this node's queue
- * over {@code mta.queue.admin}. Loopback only by default; on any other address every request
- * needs {@code Authorization: Bearer <management.token>}. {@code GET /metrics} is the Prometheus
- * text exposition of {@link MtaMetrics} (under the same rule).
+ * The management HTTP endpoint, on every node: {@code GET /health} of this node's parts
+ * ({@link NodeParts}), queue administration answered by this node's queue over
+ * {@code mta.queue.admin} (503 on a node without one), and {@code GET /metrics}, the Prometheus
+ * text exposition of {@link MtaMetrics}. Loopback only by default; on any other address every
+ * request needs {@code Authorization: Bearer <management.token>}.
  */
 public class ManagementVerticle extends VerticleBase {
 
@@ -34,17 +36,38 @@ public class ManagementVerticle extends VerticleBase {
 
   private final ManagementOptions options;
   private final MtaMetrics metrics;
+  private final NodeParts parts;
   private HttpServer server;
   private volatile int actualPort = -1;
 
+  /**
+   * What {@code /health} checks on this node.
+   *
+   * @param listeners  whether the SMTP listeners are up (read on every check, from the endpoint's
+   *                   event loop); null when this node has none (no {@code server} role)
+   * @param localQueue whether this node has a queue: it must answer, and {@code /queue} is served;
+   *                   without one, some queue in the cluster must answer and {@code /queue} is 503
+   */
+  public record NodeParts(BooleanSupplier listeners, boolean localQueue) {
+    /** A node with a queue and no listeners to check. */
+    public static final NodeParts QUEUE_ONLY = new NodeParts(null, true);
+  }
+
+  /** The endpoint of a node with a queue ({@link NodeParts#QUEUE_ONLY}), without metrics. */
   public ManagementVerticle(ManagementOptions options) {
     this(options, null);
   }
 
-  /** With {@code GET /metrics} answered from {@code metrics} (none when null). */
+  /** With {@code GET /metrics} answered from {@code metrics} (none when null), for a node with a queue. */
   public ManagementVerticle(ManagementOptions options, MtaMetrics metrics) {
+    this(options, metrics, NodeParts.QUEUE_ONLY);
+  }
+
+  /** With {@code GET /metrics} answered from {@code metrics} (none when null), for a node with {@code parts}. */
+  public ManagementVerticle(ManagementOptions options, MtaMetrics metrics, NodeParts parts) {
     this.options = new ManagementOptions(options);
     this.metrics = metrics;
+    this.parts = parts;
   }
 
   /** The bound port (useful with port 0); -1 before start. */
@@ -69,6 +92,9 @@ public class ManagementVerticle extends VerticleBase {
       });
     }
     router.get("/health").handler(this::health);
+    if (!parts.localQueue()) {
+      router.route("/queue*").handler(ctx -> error(ctx, 503, "no queue on this node"));
+    }
     router.get("/queue").handler(this::list);
     router.post("/queue/flush").handler(ctx -> admin(ctx, new JsonObject().put("action", "flush")));
     router.get("/queue/:id").handler(ctx -> admin(ctx, withId(ctx, "show")));
@@ -91,11 +117,28 @@ public class ManagementVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
+  /**
+   * 200 when every part of this node is up, else 503; the body names each part: {@code listeners}
+   * (bound and not stopping; absent without the server role) and {@code queue} (this node's queue,
+   * or without one some queue in the cluster, answers {@code mta.queue.health} within 2 s).
+   */
   private void health(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(QueueAddresses.ADMIN, new JsonObject().put("action", "list").put("limit", 0),
-            new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS).setLocalOnly(true))
-        .onSuccess(r -> json(ctx, 200, new JsonObject().put("status", "UP")))
-        .onFailure(e -> json(ctx, 503, new JsonObject().put("status", "DOWN").put("error", "queue unavailable")));
+    Boolean listeners = parts.listeners() == null ? null : parts.listeners().getAsBoolean();
+    vertx.eventBus().request(QueueAddresses.HEALTH, null,
+            new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS).setLocalOnly(parts.localQueue()))
+        .transform(ar -> Future.succeededFuture(ar.succeeded()))
+        .onSuccess(queue -> {
+          boolean up = queue && !Boolean.FALSE.equals(listeners);
+          JsonObject body = new JsonObject().put("status", state(up));
+          if (listeners != null) {
+            body.put("listeners", state(listeners));
+          }
+          json(ctx, up ? 200 : 503, body.put("queue", state(queue)));
+        });
+  }
+
+  private static String state(boolean up) {
+    return up ? "UP" : "DOWN";
   }
 
   private void metrics(RoutingContext ctx) {

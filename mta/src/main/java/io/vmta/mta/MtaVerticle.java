@@ -23,6 +23,7 @@ import io.vmta.smtp.relay.transport.EventBusTransport;
 import io.vmta.smtp.relay.QueueVerticle;
 import io.vmta.smtp.server.ListenerOptions;
 import io.vmta.smtp.server.SmtpServerOptions;
+import io.vmta.smtp.server.SmtpServerStats;
 import io.vmta.smtp.server.SmtpServerVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,14 +38,17 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The whole MTA in one Vert.x: the relay, then the queue (so nothing is accepted that cannot be
  * stored), then one SMTP server instance per core on the configured listeners. Writes the bound ports to
  * {@code <dataDir>/listeners.json} once it is up. In a cluster, {@code cluster.roles} picks the
  * parts: without {@code relay} no queue or relay (submissions go to a queue on another node over
- * the event bus), without {@code server} no listeners (and an empty {@code listeners.json}).
+ * the event bus), without {@code server} no listeners (and an empty {@code listeners.json}). The
+ * management endpoint (health, metrics, the queue if here) is on every node, deployed last.
  */
 public class MtaVerticle extends VerticleBase {
 
@@ -58,6 +62,8 @@ public class MtaVerticle extends VerticleBase {
   private List<ListenerOptions> bound = List.of();
   private ManagementVerticle management;
   private MtaMetrics metrics;
+  /** The server instances, for the health check; written while deploying, read by the endpoint. */
+  private final List<SmtpServerVerticle> servers = new CopyOnWriteArrayList<>();
   /** Completed when every SMTP server instance has stopped: the queue stops only after them. */
   private final Promise<Void> serversStopped = Promise.promise();
   private final AtomicInteger serversRunning = new AtomicInteger();
@@ -77,12 +83,14 @@ public class MtaVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Path dataDir = Path.of(options.getDataDir()).toAbsolutePath();
+    metrics = new MtaMetrics(MtaMetrics.defaultRegistry());
     return vertx.executeBlocking(() -> prepare(dataDir))
         .compose(tls -> ConfigLoader.loadUsers(vertx, options).compose(users ->
             deployRelay(dataDir, users)
                 .compose(q -> roles.contains(ClusterRole.SERVER)
                     ? deployServers(serverOptions(tls, users), new UsersAuthenticationProvider(vertx, users))
                     : Future.succeededFuture())))
+        .compose(v -> deployManagement())
         .compose(v -> vertx.fileSystem().writeFile(dataDir.resolve("listeners.json").toString(),
             listenersJson().toBuffer()))
         .onSuccess(v -> log.info("vmta {} started: {} for {}", options.getHostname(), bound, options.getDomains()));
@@ -96,24 +104,30 @@ public class MtaVerticle extends VerticleBase {
       }
       return Future.succeededFuture();
     }
+    QueueVerticle queue = new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx));
     // The metrics follow the queue's events from before the queue starts (its recovery included).
-    metrics = new MtaMetrics(MtaMetrics.defaultRegistry());
-    return metrics.start(vertx)
+    return metrics.followQueue(vertx, queue::size)
         .compose(m -> vertx.deployVerticle(new RelayVerticle(relayOptions())))
-        .compose(r -> vertx.deployVerticle(new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx))
-            .stopAfter(this::serversStopped, options.getLimits().getShutdownGrace().toMillis() + QUEUE_STOP_SLACK_MILLIS)))
-        .compose(q -> {
-          management = new ManagementVerticle(options.getManagement(), metrics);
-          return vertx.deployVerticle(management);
-        });
+        .compose(r -> vertx.deployVerticle(queue
+            .stopAfter(this::serversStopped, options.getLimits().getShutdownGrace().toMillis() + QUEUE_STOP_SLACK_MILLIS)));
   }
 
-  /** The management endpoint's bound port; -1 when this node has none (no relay role). */
+  /** The management endpoint, on every node: /health checks the parts this node's roles give it. */
+  private Future<?> deployManagement() {
+    BooleanSupplier listeners = roles.contains(ClusterRole.SERVER)
+        ? () -> !servers.isEmpty() && servers.stream().allMatch(SmtpServerVerticle::isListening)
+        : null;
+    management = new ManagementVerticle(options.getManagement(), metrics,
+        new ManagementVerticle.NodeParts(listeners, roles.contains(ClusterRole.RELAY)));
+    return vertx.deployVerticle(management);
+  }
+
+  /** The management endpoint's bound port; -1 before start. */
   public int managementPort() {
     return management == null ? -1 : management.actualPort();
   }
 
-  /** The MTA's metrics; null when this node has no relay role (no queue to follow). */
+  /** The MTA's metrics (queue meters with the relay role, SMTP meters with the server role); null before start. */
   public MtaMetrics metrics() {
     return metrics;
   }
@@ -127,8 +141,14 @@ public class MtaVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> choosePorts(serverOptions.getListeners())).compose(listeners -> {
       bound = listeners;
       SmtpServerOptions shared = new SmtpServerOptions(serverOptions).setListeners(listeners);
-      return vertx.deployVerticle(() -> trackedServer(shared, auth),
-          new DeploymentOptions().setInstances(serverInstances)).mapEmpty();
+      return vertx.deployVerticle(() -> {
+        SmtpServerVerticle server = trackedServer(shared, auth);
+        servers.add(server);
+        return server;
+      }, new DeploymentOptions().setInstances(serverInstances))
+          .onSuccess(id -> metrics.followServers(SmtpServerStats.of(vertx),
+              listeners.stream().map(ListenerOptions::getMode).toList()))
+          .mapEmpty();
     });
   }
 

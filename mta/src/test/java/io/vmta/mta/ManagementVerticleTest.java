@@ -1,23 +1,35 @@
 package io.vmta.mta;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import io.vmta.mta.config.ConfigException;
 import io.vmta.mta.config.ManagementOptions;
+import io.vmta.smtp.core.queue.QueueAddresses;
+import io.vmta.smtp.server.ListenerMode;
+import io.vmta.smtp.server.SmtpServerStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** The management endpoint without a queue: its token check, start-up refusal and 503s. */
+/**
+ * The management endpoint with a fake queue (a consumer of {@code mta.queue.health}) or none: its
+ * token check, start-up refusal, the parts named by {@code /health}, and a node without a queue.
+ */
 class ManagementVerticleTest {
 
   private Vertx vertx;
@@ -32,6 +44,96 @@ class ManagementVerticleTest {
   @AfterEach
   void stop() {
     await(vertx.close());
+  }
+
+  record Response(int status, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  private Response call(HttpMethod method, int port, String uri) {
+    return await(http.request(method, port, "127.0.0.1", uri)
+        .compose(r -> r.send().compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString())))));
+  }
+
+  /** A queue that answers health checks, as QueueVerticle does. */
+  private MessageConsumer<Object> answeringQueue() {
+    MessageConsumer<Object> queue = vertx.eventBus().consumer(QueueAddresses.HEALTH,
+        m -> m.reply(new JsonObject().put("status", "UP")));
+    await(queue.completion());
+    return queue;
+  }
+
+  private ManagementVerticle deploy(ManagementVerticle management) {
+    await(vertx.deployVerticle(management));
+    return management;
+  }
+
+  @Test
+  void healthNamesThePartThatIsDown() {
+    AtomicBoolean listening = new AtomicBoolean(true);
+    MessageConsumer<Object> queue = answeringQueue();
+    int port = deploy(new ManagementVerticle(new ManagementOptions().setPort(0), null,
+        new ManagementVerticle.NodeParts(listening::get, true))).actualPort();
+    Response up = call(HttpMethod.GET, port, "/health");
+    assertThat(up.status()).isEqualTo(200);
+    assertThat(up.json()).isEqualTo(new JsonObject().put("status", "UP").put("listeners", "UP").put("queue", "UP"));
+
+    listening.set(false);
+    Response listenersDown = call(HttpMethod.GET, port, "/health");
+    assertThat(listenersDown.status()).isEqualTo(503);
+    assertThat(listenersDown.json())
+        .isEqualTo(new JsonObject().put("status", "DOWN").put("listeners", "DOWN").put("queue", "UP"));
+
+    listening.set(true);
+    await(queue.unregister());
+    Response queueDown = call(HttpMethod.GET, port, "/health");
+    assertThat(queueDown.status()).isEqualTo(503);
+    assertThat(queueDown.json())
+        .isEqualTo(new JsonObject().put("status", "DOWN").put("listeners", "UP").put("queue", "DOWN"));
+  }
+
+  @Test
+  void aQueueThatDoesNotAnswerWithinTwoSecondsIsDown() {
+    await(vertx.eventBus().consumer(QueueAddresses.HEALTH, m -> { }).completion());
+    int port = deploy(new ManagementVerticle(new ManagementOptions().setPort(0))).actualPort();
+    long start = System.nanoTime();
+    Response health = call(HttpMethod.GET, port, "/health");
+    assertThat(health.status()).isEqualTo(503);
+    assertThat(health.json()).isEqualTo(new JsonObject().put("status", "DOWN").put("queue", "DOWN"));
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(2000);
+  }
+
+  @Test
+  void aNodeWithAQueueAndNoListenersReportsTheQueueOnly() {
+    answeringQueue();
+    int port = deploy(new ManagementVerticle(new ManagementOptions().setPort(0))).actualPort();
+    Response health = call(HttpMethod.GET, port, "/health");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.json()).isEqualTo(new JsonObject().put("status", "UP").put("queue", "UP"));
+  }
+
+  @Test
+  void aNodeWithoutAQueueHasHealthAndMetricsButNoQueueRoutes() {
+    // The queue elsewhere: on this unclustered Vert.x, a consumer that non-local requests reach.
+    answeringQueue();
+    MtaMetrics metrics = new MtaMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    metrics.followServers(SmtpServerStats.of(vertx), List.of(ListenerMode.SUBMISSION));
+    int port = deploy(new ManagementVerticle(new ManagementOptions().setPort(0), metrics,
+        new ManagementVerticle.NodeParts(() -> true, false))).actualPort();
+    Response health = call(HttpMethod.GET, port, "/health");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.json()).isEqualTo(new JsonObject().put("status", "UP").put("listeners", "UP").put("queue", "UP"));
+    for (Response r : List.of(call(HttpMethod.GET, port, "/queue"), call(HttpMethod.GET, port, "/queue/X"),
+        call(HttpMethod.POST, port, "/queue/flush"), call(HttpMethod.DELETE, port, "/queue/X"))) {
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.json()).isEqualTo(new JsonObject().put("error", "no queue on this node"));
+    }
+    Response scrape = call(HttpMethod.GET, port, "/metrics");
+    assertThat(scrape.status()).isEqualTo(200);
+    assertThat(scrape.body()).contains("vmta_smtp_connections{mode=\"submission\"} 0.0",
+        "vmta_auth_failures_total{mode=\"submission\"} 0.0").doesNotContain("vmta_queue_size");
   }
 
   private int status(int port, String uri, String authorization) {

@@ -48,10 +48,12 @@ public class QueueVerticle extends VerticleBase {
   private QueueOptions options;
   private LocalRecipients local;
   private Spool spool;
-  private Deliveries deliveries;
+  /** Volatile: {@link #size()} may be read from any thread. */
+  private volatile Deliveries deliveries;
   private BounceBuilder bounces;
   private MessageConsumer<QueuedMessage> consumer;
   private MessageConsumer<JsonObject> adminConsumer;
+  private MessageConsumer<Object> healthConsumer;
   private Supplier<Future<?>> stopBarrier = Future::succeededFuture;
   private long stopBarrierMaxMillis;
 
@@ -92,7 +94,8 @@ public class QueueVerticle extends VerticleBase {
       log.info("queue started with {} message(s) from the spool in {}", found.size(), dataDir.resolve("spool"));
       consumer = vertx.eventBus().consumer(QueueAddresses.SUBMIT, this::submit);
       adminConsumer = vertx.eventBus().localConsumer(QueueAddresses.ADMIN, new QueueAdmin(deliveries)::handle);
-      return Future.all(consumer.completion(), adminConsumer.completion());
+      healthConsumer = vertx.eventBus().consumer(QueueAddresses.HEALTH, m -> m.reply(new JsonObject().put("status", "UP")));
+      return Future.all(consumer.completion(), adminConsumer.completion(), healthConsumer.completion());
     });
   }
 
@@ -126,12 +129,17 @@ public class QueueVerticle extends VerticleBase {
   private Future<?> unregisterAndClose() {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     Future<Void> admin = adminConsumer == null ? Future.succeededFuture() : adminConsumer.unregister();
-    return Future.all(unregistered, admin).eventually(() -> spool.close());
+    Future<Void> health = healthConsumer == null ? Future.succeededFuture() : healthConsumer.unregister();
+    return Future.all(unregistered, admin, health).eventually(() -> spool.close());
   }
 
-  /** How many messages are queued on this node. */
+  /**
+   * How many messages are queued on this node, those recovered from the spool at start-up
+   * included; 0 before start. Safe to call from any thread (a metrics scrape).
+   */
   public int size() {
-    return deliveries.size();
+    Deliveries d = deliveries;
+    return d == null ? 0 : d.size();
   }
 
   private void submit(Message<QueuedMessage> request) {

@@ -117,6 +117,38 @@ class QueueVerticleTest {
   }
 
   @Test
+  void eachOutcomeCarriesTheDelaySinceReceipt() throws Exception {
+    deploy();
+    Envelope envelope = new Envelope(QueueId.next(), "sender@example.org", List.of("alice@example.test"), false,
+        "7BIT", "127.0.0.1", "client.example.org", null, Instant.now().minusSeconds(3600));
+    await(vertx.eventBus().<String>request(QueueAddresses.SUBMIT,
+        new QueuedMessage(envelope, Buffer.buffer("Subject: slow\r\n\r\nx\r\n"))));
+    JsonObject sent = nextEvent("sent");
+    assertThat(sent.getValue("delay")).isInstanceOf(Double.class);
+    assertThat(sent.getDouble("delay")).isBetween(3600.0, 3660.0);
+  }
+
+  @Test
+  void theSizeCountsMessagesRecoveredFromTheSpoolAndTheHealthAddressAnswers() throws Exception {
+    Files.createDirectories(dataDir.resolve("mail/example.test"));
+    Files.writeString(dataDir.resolve("mail/example.test/alice"), "not a directory");
+    String deployment = deploy();
+    assertThat(await(vertx.eventBus().<JsonObject>request(QueueAddresses.HEALTH, null)).body())
+        .isEqualTo(new JsonObject().put("status", "UP"));
+    submit("Subject: stays\r\n\r\nx\r\n", "alice@example.test");
+    nextEvent("deferred");
+    await(vertx.undeploy(deployment));
+    assertThat(vertx.eventBus().request(QueueAddresses.HEALTH, null).toCompletionStage().toCompletableFuture())
+        .as("no queue, no answer").failsWithin(30, TimeUnit.SECONDS);
+
+    QueueVerticle queue = new QueueVerticle(options());
+    assertThat(queue.size()).isZero();
+    await(vertx.deployVerticle(queue));
+    // Read from this (non-event-loop) thread, as a metrics scrape does; nothing was submitted since.
+    assertThat(queue.size()).isEqualTo(1);
+  }
+
+  @Test
   void remoteRecipientsStayQueuedUntilTheRelayExists() throws Exception {
     QueueVerticle queue = new QueueVerticle(options());
     await(vertx.deployVerticle(queue));

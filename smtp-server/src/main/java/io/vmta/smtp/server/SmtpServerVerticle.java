@@ -37,6 +37,7 @@ public class SmtpServerVerticle extends VerticleBase {
   private final AuthenticationProvider auth;
   private final List<NetServer> servers = new ArrayList<>();
   private ServerContext ctx;
+  private volatile boolean listening;
 
   /** Reads its options from the deployment configuration ({@link SmtpServerOptions} JSON); no AUTH. */
   public SmtpServerVerticle() {
@@ -67,7 +68,7 @@ public class SmtpServerVerticle extends VerticleBase {
     for (ListenerOptions listener : options.getListeners()) {
       all = all.compose(v -> listen(listener, keyCert));
     }
-    return all;
+    return all.onSuccess(v -> listening = true);
   }
 
   private Future<NetServer> listen(ListenerOptions listener, KeyCertOptions keyCert) {
@@ -88,7 +89,7 @@ public class SmtpServerVerticle extends VerticleBase {
 
   private void accept(NetSocket socket, ListenerMode mode) {
     String ip = socket.remoteAddress().hostAddress();
-    if (!ctx.tryAcquire(ip)) {
+    if (!ctx.tryAcquire(ip, mode)) {
       log.warn("too many connections: refusing [{}]", ip);
       socket.write(TOO_MANY_CONNECTIONS.format(true)).eventually(socket::close);
       return;
@@ -103,6 +104,7 @@ public class SmtpServerVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    listening = false;
     if (ctx == null) {
       return Future.succeededFuture();
     }
@@ -120,6 +122,14 @@ public class SmtpServerVerticle extends VerticleBase {
           vertx.cancelTimer(deadline);
           return Future.succeededFuture();
         });
+  }
+
+  /**
+   * Whether every listener of this instance is bound and the instance is not stopping: true from
+   * a successful start until {@link #stop} begins. Safe to read from any thread (a health check).
+   */
+  public boolean isListening() {
+    return listening;
   }
 
   /** The ports actually bound, in the order of the listeners (useful with port 0). */

@@ -36,6 +36,7 @@ class GracefulStopTest {
       var stopped = server.vertx.undeploy(server.vertx.deploymentIDs().iterator().next());
       assertThat(idle.read().last()).startsWith("421 4.3.2 ");
       assertThat(idle.closedByServer()).isTrue();
+      assertThat(server.verticle().isListening()).as("a stopping server is not listening").isFalse();
       assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
 
       assertThat(busy.command("second half\r\n.").last()).startsWith("250 2.0.0 Ok: queued as ");

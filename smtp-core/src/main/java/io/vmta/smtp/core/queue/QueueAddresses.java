@@ -18,6 +18,12 @@ public final class QueueAddresses {
    */
   public static final String ADMIN = "mta.queue.admin";
 
+  /**
+   * Request: anything. Reply: {@code {"status": "UP"}} from a running queue, on any node of a
+   * cluster (a clustered address, unlike {@link #ADMIN}): how a node checks that some queue takes mail.
+   */
+  public static final String HEALTH = "mta.queue.health";
+
   private QueueAddresses() {
   }
 }

@@ -46,6 +46,8 @@ public final class Deliveries {
   private final Deque<QueueEntry> ready = new ArrayDeque<>();
   private int active;
   private boolean stopped;
+  /** {@code entries.size()}, published for readers on other threads (a metrics scrape). */
+  private volatile int size;
 
   public Deliveries(Vertx vertx, QueueOptions options, Spool spool, LocalRecipients local,
                     Transport localTransport, Transport remoteTransport, Bouncer bouncer) {
@@ -62,6 +64,7 @@ public final class Deliveries {
   public void add(Envelope envelope, Buffer content) {
     QueueEntry entry = new QueueEntry(envelope, envelope.recipients());
     entries.put(entry.id(), entry);
+    sizeChanged();
     start(entry, content);
   }
 
@@ -70,12 +73,17 @@ public final class Deliveries {
     QueueEntry entry = new QueueEntry(envelope, pending);
     entry.restore(state);
     entries.put(entry.id(), entry);
+    sizeChanged();
     scheduleAt(entry, entry.nextAttemptAt);
   }
 
-  /** How many messages are in the queue. */
+  /** How many messages are in the queue; safe to call from any thread. */
   public int size() {
-    return entries.size();
+    return size;
+  }
+
+  private void sizeChanged() {
+    size = entries.size();
   }
 
   /** Stops starting new attempts and cancels the timers; attempts under way finish. */
@@ -117,11 +125,13 @@ public final class Deliveries {
     cancelTimer(entry);
     ready.remove(entry);
     entries.remove(entry.id(), entry);
+    sizeChanged();
   }
 
   /** Puts back an entry that {@link #withdraw} took out, when removing it failed. */
   void reinstate(QueueEntry entry) {
     entries.put(entry.id(), entry);
+    sizeChanged();
     scheduleAt(entry, entry.nextAttemptAt);
   }
 
@@ -245,6 +255,7 @@ public final class Deliveries {
           if (entry.pending.isEmpty()) {
             return spool.remove(entry.id()).onSuccess(x -> {
               entries.remove(entry.id());
+              sizeChanged();
               log.info("{}: removed", entry.id());
               publish("removed", entry.id(), new JsonObject());
             });
@@ -285,7 +296,7 @@ public final class Deliveries {
     log.info("{}: to=<{}>, relay={}, delay={}, attempt={}, dsn={}, status={} ({})", entry.id(), rcpt, r.relay(),
         String.format("%.2f", delay), String.format("%.2f", attempt), dsn, status, r.detail());
     publish(status, entry.id(), new JsonObject().put("to", rcpt).put("relay", r.relay()).put("dsn", dsn)
-        .put("detail", r.detail()));
+        .put("detail", r.detail()).put("delay", delay));
   }
 
   private void publish(String event, String id, JsonObject details) {

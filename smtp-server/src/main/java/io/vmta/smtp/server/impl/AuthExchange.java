@@ -149,6 +149,7 @@ final class AuthExchange {
 
   private void failed(String login) {
     conn.ctx.throttle.failure(conn.clientIp);
+    conn.ctx.counters.authFailed(conn.listenerMode);
     failures++;
     log.warn("AUTH from [{}] failed: login=<{}> mechanism={} ({} in this session)", conn.clientIp,
         login == null ? "" : printable(login), mechanismName(), failures);

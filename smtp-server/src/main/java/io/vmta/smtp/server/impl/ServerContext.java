@@ -5,6 +5,7 @@ import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vmta.smtp.auth.AuthThrottle;
 import io.vmta.smtp.core.local.Cidr;
 import io.vmta.smtp.core.local.LocalRecipients;
+import io.vmta.smtp.server.ListenerMode;
 import io.vmta.smtp.server.SmtpServerOptions;
 
 import java.net.InetAddress;
@@ -21,6 +22,8 @@ public final class ServerContext {
   /** Checks AUTH credentials; null when this server offers no AUTH. */
   final AuthenticationProvider auth;
   final AuthThrottle throttle;
+  /** The numbers of {@link io.vmta.smtp.server.SmtpServerStats}, shared by every instance in this Vert.x. */
+  final ServerCounters counters;
   /** The connections of this verticle instance, for a graceful stop. */
   final java.util.Set<SmtpConnection> open = new java.util.LinkedHashSet<>();
 
@@ -34,11 +37,16 @@ public final class ServerContext {
     this.throttle = AuthThrottle.shared(vertx, AuthThrottle.Options.DEFAULTS
         .withWindow(java.time.Duration.ofSeconds(options.getAuthWindowSeconds()))
         .withThresholds(options.getAuthSlowAfter(), options.getAuthRefuseAfter()));
+    this.counters = ServerCounters.shared(vertx);
   }
 
-  /** Takes a connection slot for {@code ip}; false when a connection limit is reached. */
-  public boolean tryAcquire(String ip) {
-    return limiter.tryAcquire(ip);
+  /** Takes a connection slot for {@code ip}; false (and counted as refused) when a connection limit is reached. */
+  public boolean tryAcquire(String ip, ListenerMode mode) {
+    if (limiter.tryAcquire(ip)) {
+      return true;
+    }
+    counters.refused(mode);
+    return false;
   }
 
   /** How long a stopping server lets sessions finish the message they are sending. */

@@ -38,6 +38,8 @@ public final class SmtpConnection {
   final ServerContext ctx;
   final NetSocket socket;
   final String clientIp;
+  /** The listener's mode (not to be confused with {@link #mode}, what the next input bytes are). */
+  final ListenerMode listenerMode;
   private final SmtpSession session;
 
   private Buffer input = Buffer.buffer();
@@ -58,6 +60,7 @@ public final class SmtpConnection {
     this.ctx = ctx;
     this.socket = socket;
     this.clientIp = socket.remoteAddress().hostAddress();
+    this.listenerMode = mode;
     this.session = new SmtpSession(this, mode, socket.isSsl());
     this.deadlines = new SessionDeadlines(ctx.vertx, ctx.options.getIdleTimeoutSeconds() * 1000L,
         ctx.options.getDataTimeoutSeconds() * 1000L,
@@ -67,6 +70,7 @@ public final class SmtpConnection {
   /** Sends the greeting and starts reading. */
   public void start() {
     ctx.open.add(this);
+    ctx.counters.opened(listenerMode);
     socket.handler(this::onData);
     socket.closeHandler(v -> onClosed());
     socket.shutdownHandler(v -> shutdown());
@@ -359,7 +363,9 @@ public final class SmtpConnection {
 
   private void onClosed() {
     closed = true;
-    ctx.open.remove(this);
+    if (ctx.open.remove(this)) {
+      ctx.counters.closed(listenerMode);
+    }
     releaseSlot();
     deadlines.cancel();
     log.info("disconnect from [{}]", clientIp);

@@ -67,6 +67,11 @@ public final class ServerFixture implements AutoCloseable {
     queueFails = true;
   }
 
+  /** The server verticle under test. */
+  public SmtpServerVerticle verticle() {
+    return server;
+  }
+
   public int port() {
     return server.actualPorts().get(0);
   }
