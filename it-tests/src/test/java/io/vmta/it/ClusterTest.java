@@ -5,13 +5,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
 import io.vmta.mta.ClusterStart;
 import io.vmta.mta.MtaVerticle;
 import io.vmta.mta.config.MtaOptions;
 import io.vmta.smtp.auth.PasswordHashes;
 import io.vmta.smtp.core.queue.QueueAddresses;
+import io.vmta.smtp.core.queue.QueueNodes;
+import io.vmta.smtp.core.queue.QueuedMessage;
+import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.smtp.server.testing.TestSmtpClient;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,17 +42,31 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Clustered nodes in this JVM: A has only the SMTP server, B only the queue and delivery. Mail
  * accepted by A is spooled and delivered by B, and B's events reach A; with B gone A answers 451
  * and keeps nothing; mail B acknowledged before it went away is delivered once it is back on the
- * same data directory, whether as a redeployed verticle or as a new Vert.x that joins later.
+ * same data directory, whether as a redeployed verticle or as a new Vert.x that joins later; a B
+ * that leaves while holding A's message makes A answer 451 at once, not after the queue timeout.
  */
 class ClusterTest {
 
   private static final Logger log = LoggerFactory.getLogger(ClusterTest.class);
+
+  /** One certificate for every node of every test: generating one per node costs seconds on a busy machine. */
+  private static SelfSignedCertificate certificate;
 
   @TempDir
   Path dir;
   private Path users;
   private final List<Vertx> nodes = new ArrayList<>();
   private final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+
+  @BeforeAll
+  static void certificate() {
+    certificate = SelfSignedCertificate.create("server.example.test");
+  }
+
+  @AfterAll
+  static void deleteCertificate() {
+    certificate.delete();
+  }
 
   @BeforeEach
   void users() throws Exception {
@@ -164,6 +184,58 @@ class ClusterTest {
     assertThat(dataA.resolve("spool")).doesNotExist();
   }
 
+  @Test
+  void queueNodeLeavesWhileHoldingAMessage() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    Path dataA = dir.resolve("a");
+    MtaOptions a = options(dataA, "server", portA, portB, "60s");
+    MtaOptions b = options(dir.resolve("b"), "relay", portB, portA, "60s");
+    Vertx vertxA = node(a);
+    Vertx vertxB = node(b);
+    int smtpPort = deployServer(vertxA, a);
+    // B's "queue" takes the message and never answers, as one that dies before its fsync would. It
+    // consumes the addresses QueueVerticle consumes in a cluster: the shared one and its node's own.
+    QueuedMessageCodec.register(vertxB);
+    BlockingQueue<String> held = new LinkedBlockingQueue<>();
+    String nodeB = QueueNodes.of(vertxB).orElseThrow().self();
+    for (String address : List.of(QueueAddresses.SUBMIT, QueueAddresses.submitOn(nodeB))) {
+      MessageConsumer<QueuedMessage> blackHole = vertxB.eventBus()
+          .consumer(address, m -> held.add(m.body().envelope().id()));
+      await(blackHole.completion());
+    }
+
+    try (TestSmtpClient c = new TestSmtpClient("127.0.0.1", smtpPort)) {
+      assertThat(c.read().code()).isEqualTo(220);
+      assertThat(c.command("EHLO client.example.org").code()).isEqualTo(250);
+      assertThat(c.command("MAIL FROM:<sender@example.org>").code()).isEqualTo(250);
+      assertThat(c.command("RCPT TO:<alice@example.test>").code()).isEqualTo(250);
+      assertThat(c.command("DATA").code()).isEqualTo(354);
+      c.send("Subject: held\r\n\r\nheld by a node that leaves\r\n.\r\n");
+      assertThat(held.poll(30, TimeUnit.SECONDS)).as("the message reached B").isNotNull();
+
+      long t0 = System.nanoTime();
+      Future<Void> closing = vertxB.close();
+      TestSmtpClient.Reply reply = c.read();
+      long waited = ms(t0);
+      log.info("451 after the queue node left holding the message: {} ms (queue timeout 60 s)", waited);
+      assertThat(reply.last()).startsWith("451 4.3.0");
+      assertThat(waited).as("ms until 451, far below the 60 s queue timeout").isLessThan(10_000);
+      await(closing);
+      nodes.remove(vertxB);
+
+      // The connection stays usable: the next transaction is refused the same way, no queue being left.
+      assertThat(c.command("NOOP").code()).isEqualTo(250);
+      assertThat(c.command("MAIL FROM:<sender@example.org>").code()).isEqualTo(250);
+      assertThat(c.command("RCPT TO:<alice@example.test>").code()).isEqualTo(250);
+      assertThat(c.command("DATA").code()).isEqualTo(354);
+      assertThat(c.command("Subject: again\r\n\r\nno queue now\r\n.").last()).startsWith("451 4.3.0");
+      assertThat(c.command("QUIT").code()).isEqualTo(221);
+    }
+    assertThat(dataA.resolve("spool")).doesNotExist();
+    assertThat(Maildirs.allMail(dataA)).isEmpty();
+  }
+
   private MtaOptions options(Path dataDir, String role, int port, int member, String queueTimeout) {
     return new MtaOptions(new JsonObject()
         .put("hostname", role + ".example.test")
@@ -172,6 +244,7 @@ class ClusterTest {
         .put("listeners", new JsonArray().add(new JsonObject().put("host", "127.0.0.1").put("port", 0).put("mode", "mx")))
         .put("domains", new JsonArray().add("example.test"))
         .put("users", users.toString())
+        .put("tls", new JsonObject().put("certPath", certificate.certificatePath()).put("keyPath", certificate.privateKeyPath()))
         .put("limits", new JsonObject().put("commandTimeout", queueTimeout))
         .put("relay", new JsonObject().put("retry", new JsonObject().put("initialDelay", "1s")))
         .put("cluster", new JsonObject().put("enabled", true).put("roles", new JsonArray().add(role))

@@ -9,6 +9,7 @@ import io.vmta.smtp.core.local.LocalRecipients;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.core.queue.QueueAddresses;
 import io.vmta.smtp.core.queue.QueueId;
+import io.vmta.smtp.core.queue.QueueNodes;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vertx.core.buffer.Buffer;
@@ -34,7 +35,8 @@ import java.util.List;
 
 /**
  * The durable queue: answers {@code mta.queue.submit} with the queue id once the message is
- * on disk, resumes everything in the spool at start, and delivers (local Maildir for now).
+ * on disk (in a cluster also on {@code mta.queue.submit.<nodeId>}), resumes everything in the
+ * spool at start, and delivers (local Maildir for now).
  * Deploy one instance per node: it owns its spool directory.
  */
 public class QueueVerticle extends VerticleBase {
@@ -49,6 +51,7 @@ public class QueueVerticle extends VerticleBase {
   private Deliveries deliveries;
   private BounceBuilder bounces;
   private MessageConsumer<QueuedMessage> consumer;
+  private MessageConsumer<QueuedMessage> nodeConsumer;
   private MessageConsumer<JsonObject> adminConsumer;
 
   /** Reads its options from the deployment configuration ({@link QueueOptions} JSON). */
@@ -87,8 +90,13 @@ public class QueueVerticle extends VerticleBase {
       }
       log.info("queue started with {} message(s) from the spool in {}", found.size(), dataDir.resolve("spool"));
       consumer = vertx.eventBus().consumer(QueueAddresses.SUBMIT, this::submit);
+      // In a cluster, servers send to this node's own address too (see QueueAddresses.submitOn).
+      nodeConsumer = QueueNodes.of(vertx)
+          .map(nodes -> vertx.eventBus().consumer(QueueAddresses.submitOn(nodes.self()), this::submit))
+          .orElse(null);
       adminConsumer = vertx.eventBus().localConsumer(QueueAddresses.ADMIN, new QueueAdmin(deliveries)::handle);
-      return Future.all(consumer.completion(), adminConsumer.completion());
+      return Future.all(consumer.completion(), adminConsumer.completion(),
+          nodeConsumer == null ? Future.succeededFuture() : nodeConsumer.completion());
     });
   }
 
@@ -96,8 +104,9 @@ public class QueueVerticle extends VerticleBase {
   public Future<?> stop() {
     deliveries.stop();
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> node = nodeConsumer == null ? Future.succeededFuture() : nodeConsumer.unregister();
     Future<Void> admin = adminConsumer == null ? Future.succeededFuture() : adminConsumer.unregister();
-    return Future.all(unregistered, admin).eventually(() -> spool.close());
+    return Future.all(unregistered, node, admin).eventually(() -> spool.close());
   }
 
   /** How many messages are queued on this node. */

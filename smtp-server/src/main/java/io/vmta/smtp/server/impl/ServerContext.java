@@ -10,7 +10,7 @@ import io.vmta.smtp.server.SmtpServerOptions;
 import java.net.InetAddress;
 import java.util.List;
 
-/** What every session of one server verticle shares: options, policy data, limits. Immutable. */
+/** What every session of one server verticle shares: options, policy data, limits, the queue client. */
 public final class ServerContext {
 
   final Vertx vertx;
@@ -21,6 +21,8 @@ public final class ServerContext {
   /** Checks AUTH credentials; null when this server offers no AUTH. */
   final AuthenticationProvider auth;
   final AuthThrottle throttle;
+  /** Hands accepted messages to the queue (on this verticle's event loop). */
+  final QueueClient queue;
   /** The connections of this verticle instance, for a graceful stop. */
   final java.util.Set<SmtpConnection> open = new java.util.LinkedHashSet<>();
 
@@ -34,6 +36,7 @@ public final class ServerContext {
     this.throttle = AuthThrottle.shared(vertx, AuthThrottle.Options.DEFAULTS
         .withWindow(java.time.Duration.ofSeconds(options.getAuthWindowSeconds()))
         .withThresholds(options.getAuthSlowAfter(), options.getAuthRefuseAfter()));
+    this.queue = new QueueClient(vertx);
   }
 
   /** Takes a connection slot for {@code ip}; false when a connection limit is reached. */
