@@ -44,6 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and keeps nothing; mail B acknowledged before it went away is delivered once it is back on the
  * same data directory, whether as a redeployed verticle or as a new Vert.x that joins later; a B
  * that leaves while holding A's message makes A answer 451 at once, not after the queue timeout.
+ * Each test forms its own cluster; joins take under a second because the it-tests' surefire
+ * configuration sets {@code hazelcast.wait.seconds.before.join=0}.
  */
 class ClusterTest {
 
