@@ -10,6 +10,7 @@ import io.vmta.smtp.core.local.LocalRecipients;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.core.queue.QueueAddresses;
 import io.vmta.smtp.core.queue.QueueId;
+import io.vmta.smtp.core.queue.QueueNodes;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +37,8 @@ import java.util.function.Supplier;
 
 /**
  * The durable queue: answers {@code mta.queue.submit} with the queue id once the message is
- * on disk, resumes everything in the spool at start, and delivers (local Maildir for now).
+ * on disk (in a cluster also on {@code mta.queue.submit.<nodeId>}), resumes everything in the
+ * spool at start, and delivers (local Maildir for now).
  * Deploy one instance per node: it owns its spool directory.
  */
 public class QueueVerticle extends VerticleBase {
@@ -52,6 +54,7 @@ public class QueueVerticle extends VerticleBase {
   private volatile Deliveries deliveries;
   private BounceBuilder bounces;
   private MessageConsumer<QueuedMessage> consumer;
+  private MessageConsumer<QueuedMessage> nodeConsumer;
   private MessageConsumer<JsonObject> adminConsumer;
   private MessageConsumer<Object> healthConsumer;
   private Supplier<Future<?>> stopBarrier = Future::succeededFuture;
@@ -93,9 +96,14 @@ public class QueueVerticle extends VerticleBase {
       }
       log.info("queue started with {} message(s) from the spool in {}", found.size(), dataDir.resolve("spool"));
       consumer = vertx.eventBus().consumer(QueueAddresses.SUBMIT, this::submit);
+      // In a cluster, servers send to this node's own address too (see QueueAddresses.submitOn).
+      nodeConsumer = QueueNodes.of(vertx)
+          .map(nodes -> vertx.eventBus().consumer(QueueAddresses.submitOn(nodes.self()), this::submit))
+          .orElse(null);
       adminConsumer = vertx.eventBus().localConsumer(QueueAddresses.ADMIN, new QueueAdmin(deliveries)::handle);
       healthConsumer = vertx.eventBus().consumer(QueueAddresses.HEALTH, m -> m.reply(new JsonObject().put("status", "UP")));
-      return Future.all(consumer.completion(), adminConsumer.completion(), healthConsumer.completion());
+      return Future.all(consumer.completion(), adminConsumer.completion(), healthConsumer.completion(),
+          nodeConsumer == null ? Future.succeededFuture() : nodeConsumer.completion());
     });
   }
 
@@ -128,9 +136,10 @@ public class QueueVerticle extends VerticleBase {
 
   private Future<?> unregisterAndClose() {
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> node = nodeConsumer == null ? Future.succeededFuture() : nodeConsumer.unregister();
     Future<Void> admin = adminConsumer == null ? Future.succeededFuture() : adminConsumer.unregister();
     Future<Void> health = healthConsumer == null ? Future.succeededFuture() : healthConsumer.unregister();
-    return Future.all(unregistered, admin, health).eventually(() -> spool.close());
+    return Future.all(List.of(unregistered, node, admin, health)).eventually(() -> spool.close());
   }
 
   /**

@@ -9,6 +9,15 @@ public final class QueueAddresses {
    */
   public static final String SUBMIT = "mta.queue.submit";
 
+  /**
+   * The queue of one cluster node, {@code mta.queue.submit.<nodeId>}: the same request and reply
+   * as {@link #SUBMIT}. A queue in a cluster consumes both, so that a server can choose the node
+   * itself and give up at once when that node leaves the cluster before answering.
+   */
+  public static String submitOn(String nodeId) {
+    return SUBMIT + "." + nodeId;
+  }
+
   /** Published: a JSON object per message event ({@code event}, {@code id} and details). */
   public static final String EVENTS = "mta.events";
 

@@ -1,15 +1,12 @@
 package io.vmta.smtp.server.impl;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vmta.smtp.core.Replies;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.SmtpCommand;
 import io.vmta.smtp.core.codec.BdatDecoder;
 import io.vmta.smtp.core.codec.DataDecoder;
 import io.vmta.smtp.core.queue.Envelope;
-import io.vmta.smtp.core.queue.QueueAddresses;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,10 +112,8 @@ final class MessageReceiver {
     Buffer message = Buffer.buffer(header.length() + content.length()).appendBuffer(header).appendBuffer(content);
     Envelope envelope = new Envelope(tx.id(), tx.senderText(), tx.recipients(), tx.params().smtputf8(),
         tx.params().effectiveBody().keyword(), conn.clientIp, session.heloName(), session.authUser(), now);
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.getQueueTimeoutSeconds() * 1000L);
     session.endTransaction();
-    conn.await(conn.ctx.vertx.eventBus().<String>request(QueueAddresses.SUBMIT, new QueuedMessage(envelope, message), delivery)
-        .map(Message::body)
+    conn.await(conn.ctx.queue.submit(new QueuedMessage(envelope, message), options.getQueueTimeoutSeconds() * 1000L)
         .onSuccess(id -> {
           log.info("{}: client=[{}], helo=<{}>, from=<{}>, size={}, nrcpt={} (queued)", id, conn.clientIp,
               session.heloName(), tx.senderText(), message.length(), tx.recipients().size());

@@ -11,7 +11,7 @@ import io.vmta.smtp.server.SmtpServerOptions;
 import java.net.InetAddress;
 import java.util.List;
 
-/** What every session of one server verticle shares: options, policy data, limits. Immutable. */
+/** What every session of one server verticle shares: options, policy data, limits, the queue client. */
 public final class ServerContext {
 
   final Vertx vertx;
@@ -24,6 +24,8 @@ public final class ServerContext {
   final AuthThrottle throttle;
   /** The numbers of {@link io.vmta.smtp.server.SmtpServerStats}, shared by every instance in this Vert.x. */
   final ServerCounters counters;
+  /** Hands accepted messages to the queue (on this verticle's event loop). */
+  final QueueClient queue;
   /** The connections of this verticle instance, for a graceful stop. */
   final java.util.Set<SmtpConnection> open = new java.util.LinkedHashSet<>();
 
@@ -38,6 +40,7 @@ public final class ServerContext {
         .withWindow(java.time.Duration.ofSeconds(options.getAuthWindowSeconds()))
         .withThresholds(options.getAuthSlowAfter(), options.getAuthRefuseAfter()));
     this.counters = ServerCounters.shared(vertx);
+    this.queue = new QueueClient(vertx);
   }
 
   /** Takes a connection slot for {@code ip}; false (and counted as refused) when a connection limit is reached. */
