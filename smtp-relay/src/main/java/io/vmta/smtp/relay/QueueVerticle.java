@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +45,8 @@ import java.util.function.Supplier;
 public class QueueVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(QueueVerticle.class);
+  /** A deadline that never passes: the sender sent no timeout header. */
+  private static final long NO_DEADLINE = Long.MAX_VALUE;
 
   private final QueueOptions explicitOptions;
   private final Transport remoteTransport;
@@ -152,18 +155,56 @@ public class QueueVerticle extends VerticleBase {
   }
 
   private void submit(Message<QueuedMessage> request) {
-    enqueue(request.body())
+    long deadline = deadline(request.headers().get(QueueAddresses.TIMEOUT_HEADER));
+    enqueue(request.body(), deadline)
         .onSuccess(request::reply)
-        .onFailure(e -> request.fail(451, "queue file write error"));
+        .onFailure(e -> request.fail(451, e instanceof TooLateException ? e.getMessage() : "queue file write error"));
+  }
+
+  /**
+   * The {@link System#nanoTime()} after which the sender no longer waits for our reply: its
+   * timeout from now, less a tenth (at most 1 s) for the reply's way back; no deadline without
+   * the header.
+   */
+  private static long deadline(String timeoutHeader) {
+    long now = System.nanoTime();
+    if (timeoutHeader == null) {
+      return NO_DEADLINE;
+    }
+    try {
+      long timeoutMs = Math.min(TimeUnit.DAYS.toMillis(1), Math.max(0, Long.parseLong(timeoutHeader)));
+      long marginMs = Math.min(1000, timeoutMs / 10);
+      return now + TimeUnit.MILLISECONDS.toNanos(timeoutMs - marginMs);
+    } catch (NumberFormatException e) {
+      return NO_DEADLINE;
+    }
+  }
+
+  /** The spool write finished after the sender gave up: the message was taken back. */
+  private static final class TooLateException extends RuntimeException {
+    TooLateException() {
+      super("queue too slow: message not kept", null, false, false);
+    }
   }
 
   /** Expands aliases, stores the message durably and schedules its delivery; the queue id. */
   private Future<String> enqueue(QueuedMessage message) {
+    return enqueue(message, NO_DEADLINE);
+  }
+
+  /**
+   * As {@link #enqueue(QueuedMessage)}, but a message whose write ends after {@code deadline}
+   * (nanoTime) is removed again and fails with {@link TooLateException}: its sender has given up,
+   * so keeping it would deliver a copy of what the client will send again.
+   */
+  private Future<String> enqueue(QueuedMessage message, long deadline) {
     Envelope in = message.envelope();
     String id = QueueId.isValid(in.id()) ? in.id() : QueueId.next();
     List<String> recipients = local.expand(in.recipients());
     Envelope envelope = in.withId(id).withRecipients(recipients);
     return spool.store(new QueuedMessage(envelope, message.content()))
+        .compose(v -> deadline == NO_DEADLINE || System.nanoTime() - deadline <= 0
+            ? Future.<Void>succeededFuture() : takeBack(id))
         .map(v -> {
           log.info("{}: from=<{}>, size={}, nrcpt={} (queue active)", id, envelope.sender(),
               message.content().length(), recipients.size());
@@ -172,7 +213,19 @@ public class QueueVerticle extends VerticleBase {
           deliveries.add(envelope, message.content());
           return id;
         })
-        .onFailure(e -> log.error("{}: spool write failed: {}", id, e.toString()));
+        .onFailure(e -> {
+          if (!(e instanceof TooLateException)) {
+            log.error("{}: spool write failed: {}", id, e.toString());
+          }
+        });
+  }
+
+  private Future<Void> takeBack(String id) {
+    return spool.remove(id)
+        .onSuccess(v -> log.warn("{}: stored after the server's timeout: removed again, not delivered", id))
+        .onFailure(e -> log.error("{}: stored after the server's timeout and could not be removed ({}): "
+            + "it will be delivered after a restart, possibly twice", id, e.toString()))
+        .transform(ar -> Future.failedFuture(new TooLateException()));
   }
 
   /**

@@ -3,6 +3,8 @@ package io.vmta.smtp.relay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.core.queue.QueueAddresses;
@@ -87,6 +89,46 @@ class QueueVerticleTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files.toList();
     }
+  }
+
+  /** A write that ends after the sender gave up (header {@code vmta-timeout-ms}) is taken back: no copy for the retry to duplicate. */
+  @Test
+  void aMessageStoredAfterTheSendersTimeoutIsRemovedAndNotDelivered() throws Exception {
+    String deployment = deploy();
+    Envelope late = new Envelope(QueueId.next(), "sender@example.org", List.of("alice@example.test"), false, "7BIT",
+        "127.0.0.1", "client.example.org", null, Instant.now());
+    // 0 ms: whatever the disk's speed, the write ends after the sender's deadline.
+    Throwable failure = awaitFailure(vertx.eventBus().<String>request(QueueAddresses.SUBMIT,
+        new QueuedMessage(late, Buffer.buffer("Subject: late\r\n\r\nx\r\n")),
+        new DeliveryOptions().addHeader(QueueAddresses.TIMEOUT_HEADER, "0")));
+    assertThat(failure).isInstanceOf(ReplyException.class).hasMessage("queue too slow: message not kept");
+    assertThat(((ReplyException) failure).failureCode()).isEqualTo(451);
+    // A sender with time to wait is served, and its message is the only one delivered.
+    Envelope onTime = new Envelope(QueueId.next(), "sender@example.org", List.of("alice@example.test"), false, "7BIT",
+        "127.0.0.1", "client.example.org", null, Instant.now());
+    String id = await(vertx.eventBus().<String>request(QueueAddresses.SUBMIT,
+        new QueuedMessage(onTime, Buffer.buffer("Subject: on time\r\n\r\nx\r\n")),
+        new DeliveryOptions().addHeader(QueueAddresses.TIMEOUT_HEADER, "30000"))).body();
+    JsonObject queued = nextEvent("queued");
+    assertThat(queued.getString("id")).isEqualTo(id);
+    nextEvent("removed");
+    assertThat(newMail("alice")).hasSize(1);
+    await(vertx.undeploy(deployment));
+    deploy();
+    assertThat(await(vertx.eventBus().<JsonObject>request(QueueAddresses.ADMIN, new JsonObject().put("action", "list")))
+        .body().getInteger("total")).isZero();
+    assertThat(newMail("alice")).hasSize(1);
+  }
+
+  private static Throwable awaitFailure(Future<?> future) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    throw new AssertionError("expected a failure");
   }
 
   @Test

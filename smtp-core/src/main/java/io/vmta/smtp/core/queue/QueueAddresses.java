@@ -18,6 +18,14 @@ public final class QueueAddresses {
     return SUBMIT + "." + nodeId;
   }
 
+  /**
+   * Header of a {@link #SUBMIT} request: how many milliseconds the sender waits for the reply. A
+   * queue that finishes writing later than that (less a margin for the reply's way back) removes
+   * the message again and fails the request: the sender has already told its client 451, and
+   * the client's retry must not make a second copy.
+   */
+  public static final String TIMEOUT_HEADER = "vmta-timeout-ms";
+
   /** Published: a JSON object per message event ({@code event}, {@code id} and details). */
   public static final String EVENTS = "mta.events";
 

@@ -48,7 +48,8 @@ final class QueueClient {
 
   /** Submits {@code message}; the queue must answer within {@code timeoutMs}. */
   Future<String> submit(QueuedMessage message, long timeoutMs) {
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeoutMs)
+        .addHeader(QueueAddresses.TIMEOUT_HEADER, Long.toString(timeoutMs));
     if (cluster.isEmpty()) {
       return request(QueueAddresses.SUBMIT, message, delivery);
     }
