@@ -3,7 +3,7 @@ package io.vmta.mta;
 import java.util.List;
 
 /**
- * The command line: {@code java -jar mta.jar [run|hash-password] ...}, each
+ * The command line: {@code java -jar mta.jar [run|check-config|hash-password] ...}, each
  * with {@code --help}. Exit status: {@value #OK} ok, {@value #FAILED} runtime failure,
  * {@value #BAD_USAGE} bad usage or configuration.
  */
@@ -21,11 +21,13 @@ public final class Cli {
 
   static final String USAGE = String.join("\n",
       "usage: java -jar mta.jar [run] [--config FILE] [--cluster]",
+      "       java -jar mta.jar check-config [--config FILE]",
       "       java -jar mta.jar hash-password",
       "       java -jar mta.jar [COMMAND] --help",
       "",
       "commands:",
       "  run            start the MTA (the default command); without --config, the embedded defaults",
+      "  check-config   check a configuration as run would, print a summary, and exit",
       "  hash-password  read a password on standard input, print its hash for the users file",
       "",
       EXIT_STATUS);
@@ -36,6 +38,8 @@ public final class Cli {
   static final String LOG_FORMAT_PROPERTY = "vmta.log.format";
   /** The logback configuration (a classpath resource) for JSON lines. */
   static final String JSON_LOG_CONFIG = "logback-json.xml";
+  /** The logback configuration of the commands other than {@code run}: warnings only, on standard error. */
+  static final String COMMAND_LOG_CONFIG = "logback-command.xml";
 
   private Cli() {
   }
@@ -55,7 +59,12 @@ public final class Cli {
   /** Runs the command line and exits with its status, unless the MTA was started and keeps running. */
   public static void main(String[] args) {
     List<String> arguments = List.of(args);
-    selectLogFormat(System.getenv(LOG_FORMAT_ENV));
+    if (isRun(arguments)) {
+      selectLogFormat(System.getenv(LOG_FORMAT_ENV));
+    } else if (System.getProperty("logback.configurationFile") == null) {
+      // A command's standard output is its answer: no log lines in it.
+      System.setProperty("logback.configurationFile", COMMAND_LOG_CONFIG);
+    }
     int code = run(arguments, Console.system());
     if (code != OK || !isRun(arguments)) {
       System.exit(code);
@@ -81,6 +90,8 @@ public final class Cli {
     switch (command) {
       case "run":
         return RunCommand.run(rest, console);
+      case "check-config":
+        return CheckConfigCommand.run(rest, console);
       case "hash-password":
         if (CliArgs.wantsHelp(rest)) {
           return help(console, HashPasswordCommand.USAGE_TEXT);

@@ -1,6 +1,5 @@
 package io.vmta.mta;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -8,7 +7,6 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vmta.mta.CliArgs.UsageException;
 import io.vmta.mta.config.ClusterOptions;
 import io.vmta.mta.config.ConfigException;
-import io.vmta.mta.config.ConfigLoader;
 import io.vmta.mta.config.MtaOptions;
 
 import java.io.PrintStream;
@@ -21,7 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code run [--config FILE] [--cluster]}: reads the configuration, starts the MTA and returns once it is up; SIGTERM or SIGINT stop it with exit status 0.
+ * {@code run [--config FILE] [--cluster]}: checks the configuration ({@link ConfigFiles#check}),
+ * starts the MTA and returns once it is up; SIGTERM or SIGINT stop it with exit status 0.
  */
 final class RunCommand {
 
@@ -68,22 +67,17 @@ final class RunCommand {
   }
 
   private static int start(Path config, boolean clusterFlag, PrintStream err) {
-    // The configuration is read with a plain Vert.x first: it says whether to start clustered.
-    Vertx loader = Vertx.vertx();
+    // Read and checked on a plain Vert.x first: it says whether to start clustered, and a bad
+    // configuration is refused (exit 2) before any port or cluster is touched.
     MtaOptions loaded;
     try {
-      loaded = (config == null ? Future.succeededFuture(ConfigLoader.defaults()) : ConfigLoader.load(loader, config))
-          .toCompletionStage().toCompletableFuture().get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      boolean bad = cause instanceof ConfigException;
-      err.println("vmta: " + (bad ? cause.getMessage() : "start-up failed: " + cause));
-      return bad ? Cli.BAD_USAGE : Cli.FAILED;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      loaded = ConfigFiles.check(config).options();
+    } catch (ConfigException e) {
+      err.println("vmta: " + e.getMessage());
+      return Cli.BAD_USAGE;
+    } catch (RuntimeException e) {
+      err.println("vmta: start-up failed: " + e.getMessage());
       return Cli.FAILED;
-    } finally {
-      loader.close();
     }
     boolean clustered = clusterFlag || loaded.getCluster().isEnabled();
     if (clustered) {

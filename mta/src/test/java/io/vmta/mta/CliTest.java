@@ -19,10 +19,12 @@ class CliTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "--help                                  | usage: java -jar mta.jar [run] [--config FILE] [--cluster]",
-      "-h                                      | java -jar mta.jar hash-password",
+      "-h                                      | java -jar mta.jar check-config [--config FILE]",
       "run --help                              | --cluster      join the cluster",
       "--config x.json --help                  | usage: java -jar mta.jar [run]",
       "run --config x.json -h                  | Starts the MTA",
+      "check-config --help                     | usage: java -jar mta.jar check-config [--config FILE]",
+      "check-config --config nowhere.json -h   | the one line naming the key at fault",
       "hash-password --help                    | usage: java -jar mta.jar hash-password",
   })
   void helpGoesToStandardOutputWithStatusZero(String line, String expected) {
@@ -40,6 +42,8 @@ class CliTest {
       "run extra                               | vmta: unexpected argument: extra",
       "--config                                | vmta: --config needs a value",
       "run --config a.json --config b.json     | vmta: --config given twice",
+      "check-config --cluster                  | vmta: unknown option: --cluster",
+      "check-config file.json                  | vmta: unexpected argument: file.json",
       "hash-password secret                    | vmta: hash-password takes no arguments",
   })
   void badUsageIsStatusTwoWithTheProblemAndTheUsageOnStandardError(String line, String expected) {
