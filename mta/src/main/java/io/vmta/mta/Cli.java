@@ -3,7 +3,7 @@ package io.vmta.mta;
 import java.util.List;
 
 /**
- * The command line: {@code java -jar mta.jar [run|check-config|hash-password] ...}, each
+ * The command line: {@code java -jar mta.jar [run|check-config|hash-password|queue] ...}, each
  * with {@code --help}. Exit status: {@value #OK} ok, {@value #FAILED} runtime failure,
  * {@value #BAD_USAGE} bad usage or configuration.
  */
@@ -11,7 +11,7 @@ public final class Cli {
 
   /** Exit status: done. */
   static final int OK = 0;
-  /** Exit status: a failure at run time (start-up failed). */
+  /** Exit status: a failure at run time (start-up failed, endpoint unreachable, no such message). */
   static final int FAILED = 1;
   /** Exit status: a bad command line or configuration; running it again will not help. */
   static final int BAD_USAGE = 2;
@@ -23,12 +23,15 @@ public final class Cli {
       "usage: java -jar mta.jar [run] [--config FILE] [--cluster]",
       "       java -jar mta.jar check-config [--config FILE]",
       "       java -jar mta.jar hash-password",
+      "       java -jar mta.jar queue list|show|retry|flush|delete ...",
       "       java -jar mta.jar [COMMAND] --help",
       "",
       "commands:",
       "  run            start the MTA (the default command); without --config, the embedded defaults",
       "  check-config   check a configuration as run would, print a summary, and exit",
       "  hash-password  read a password on standard input, print its hash for the users file",
+      "  queue          list, show, retry, flush or delete queued messages, through the",
+      "                 management endpoint of the running MTA",
       "",
       EXIT_STATUS);
 
@@ -62,7 +65,7 @@ public final class Cli {
     if (isRun(arguments)) {
       selectLogFormat(System.getenv(LOG_FORMAT_ENV));
     } else if (System.getProperty("logback.configurationFile") == null) {
-      // A command's standard output is its answer: no log lines in it.
+      // A command's standard output is its answer (queue list --json | jq): no log lines in it.
       System.setProperty("logback.configurationFile", COMMAND_LOG_CONFIG);
     }
     int code = run(arguments, Console.system());
@@ -81,6 +84,11 @@ public final class Cli {
    * status; {@code run} returns once the MTA is up (it keeps running) or failed.
    */
   public static int run(List<String> args, Console console) {
+    return run(args, console, ConfigFiles::load);
+  }
+
+  /** As {@link #run(List, Console)}, with the queue commands reading configurations through {@code configs}. */
+  static int run(List<String> args, Console console, ManagementEndpoint.ConfigSource configs) {
     if (!args.isEmpty() && (args.get(0).equals("--help") || args.get(0).equals("-h"))) {
       return help(console, USAGE);
     }
@@ -100,6 +108,8 @@ public final class Cli {
           return badUsage(console, "hash-password takes no arguments", HashPasswordCommand.USAGE_TEXT);
         }
         return HashPasswordCommand.run(console.in(), console.out(), console.err());
+      case "queue":
+        return QueueCommand.run(rest, console, configs);
       default:
         return badUsage(console, "unknown command: " + command, USAGE);
     }
