@@ -155,6 +155,11 @@ final class MtaProcess implements AutoCloseable {
     return dataDir;
   }
 
+  /** The configuration file the process runs with. */
+  Path config() {
+    return config;
+  }
+
   /** A connected client on the mx port that has read the greeting. */
   TestSmtpClient connect() throws IOException {
     return connect("mx");

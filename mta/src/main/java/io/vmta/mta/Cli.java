@@ -1,35 +1,20 @@
 package io.vmta.mta;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import io.vertx.micrometer.VertxPrometheusOptions;
-import io.vmta.mta.config.ClusterOptions;
-import io.vmta.mta.config.ConfigException;
-import io.vmta.mta.config.ConfigLoader;
-import io.vmta.mta.config.MtaOptions;
-
-import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The command line: {@code java -jar mta.jar [run] [--config FILE] [--cluster]} and
- * {@code java -jar mta.jar hash-password}. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or
- * configuration.
+ * The command line: {@code java -jar mta.jar [run|check-config|hash-password|queue] ...}, each
+ * with {@code --help}. Exit status: {@value #OK} ok, {@value #FAILED} runtime failure,
+ * {@value #BAD_USAGE} bad usage or configuration.
  */
 public final class Cli {
 
-  static final String USAGE = String.join("\n",
-      "usage: java -jar mta.jar [run] [--config FILE] [--cluster]",
-      "                                                 start the MTA (defaults without --config;",
-      "                                                 --cluster: join the cluster as cluster.enabled)",
-      "       java -jar mta.jar hash-password           read a password on standard input, print its hash",
-      "       java -jar mta.jar --help                  this text");
+  /** Exit status: done. */
+  static final int OK = 0;
+  /** Exit status: a failure at run time (start-up failed, endpoint unreachable, no such message). */
+  static final int FAILED = 1;
+  /** Exit status: a bad command line or configuration; running it again will not help. */
+  static final int BAD_USAGE = 2;
 
   /**
    * How much longer than {@code limits.shutdownGrace} SIGTERM waits for Vert.x to close (the
@@ -37,12 +22,33 @@ public final class Cli {
    */
   public static final long SHUTDOWN_SLACK_SECONDS = 10;
 
+  /** The last paragraph of every usage text. */
+  static final String EXIT_STATUS = "exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration";
+
+  static final String USAGE = String.join("\n",
+      "usage: java -jar mta.jar [run] [--config FILE] [--cluster]",
+      "       java -jar mta.jar check-config [--config FILE]",
+      "       java -jar mta.jar hash-password",
+      "       java -jar mta.jar queue list|show|retry|flush|delete ...",
+      "       java -jar mta.jar [COMMAND] --help",
+      "",
+      "commands:",
+      "  run            start the MTA (the default command); without --config, the embedded defaults",
+      "  check-config   check a configuration as run would, print a summary, and exit",
+      "  hash-password  read a password on standard input, print its hash for the users file",
+      "  queue          list, show, retry, flush or delete queued messages, through the",
+      "                 management endpoint of the running MTA",
+      "",
+      EXIT_STATUS);
+
   /** The environment variable that selects the log format: {@code json} for JSON lines. */
   static final String LOG_FORMAT_ENV = "VMTA_LOG_FORMAT";
   /** The system property that selects the log format; it wins over the environment variable. */
   static final String LOG_FORMAT_PROPERTY = "vmta.log.format";
   /** The logback configuration (a classpath resource) for JSON lines. */
   static final String JSON_LOG_CONFIG = "logback-json.xml";
+  /** The logback configuration of the commands other than {@code run}: warnings only, on standard error. */
+  static final String COMMAND_LOG_CONFIG = "logback-command.xml";
 
   private Cli() {
   }
@@ -59,140 +65,73 @@ public final class Cli {
     }
   }
 
+  /** Runs the command line and exits with its status, unless the MTA was started and keeps running. */
   public static void main(String[] args) {
-    selectLogFormat(System.getenv(LOG_FORMAT_ENV));
-    int code = run(List.of(args), System.out, System.err);
-    if (code != 0) {
+    List<String> arguments = List.of(args);
+    if (isRun(arguments)) {
+      selectLogFormat(System.getenv(LOG_FORMAT_ENV));
+    } else if (System.getProperty("logback.configurationFile") == null) {
+      // A command's standard output is its answer (queue list --json | jq): no log lines in it.
+      System.setProperty("logback.configurationFile", COMMAND_LOG_CONFIG);
+    }
+    int code = run(arguments, Console.system());
+    if (code != OK || !isRun(arguments)) {
       System.exit(code);
     }
   }
 
-  /** Runs a command; for {@code run}, returns once the MTA is up (it keeps running) or failed. */
-  static int run(List<String> args, PrintStream out, PrintStream err) {
-    if (args.contains("--help") || args.contains("-h")) {
-      out.println(USAGE);
-      return 0;
-    }
-    String command = args.isEmpty() || args.get(0).startsWith("-") ? "run" : args.get(0);
-    List<String> rest = args.isEmpty() || args.get(0).startsWith("-") ? args : args.subList(1, args.size());
-    switch (command) {
-      case "hash-password":
-        if (!rest.isEmpty()) {
-          return usage(err, "hash-password takes no arguments");
-        }
-        return HashPasswordCommand.run(System.in, out, err);
-      case "run":
-        Path config = null;
-        boolean cluster = false;
-        for (int i = 0; i < rest.size(); i++) {
-          if (rest.get(i).equals("--config") && i + 1 < rest.size()) {
-            config = Path.of(rest.get(++i));
-          } else if (rest.get(i).equals("--cluster")) {
-            cluster = true;
-          } else {
-            return usage(err, "unknown argument: " + rest.get(i));
-          }
-        }
-        return start(config, cluster, err);
-      default:
-        return usage(err, "unknown command: " + command);
-    }
-  }
-
-  private static int usage(PrintStream err, String problem) {
-    err.println("vmta: " + problem);
-    err.println(USAGE);
-    return 2;
+  /** Whether the arguments start the MTA (rather than run a command or print help). */
+  private static boolean isRun(List<String> args) {
+    return (args.isEmpty() || args.get(0).equals("run") || args.get(0).startsWith("-")) && !CliArgs.wantsHelp(args);
   }
 
   /**
-   * The MTA's Vert.x options: Vert.x's own metrics (vertx-micrometer-metrics) on, into a Prometheus
-   * registry that {@link MtaMetrics} shares, so {@code GET /metrics} shows both.
+   * Runs a command line with {@code console}'s streams and environment and returns its exit
+   * status; {@code run} returns once the MTA is up (it keeps running) or failed.
    */
-  static VertxOptions vertxOptions() {
-    return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
-        .setEnabled(true));
+  public static int run(List<String> args, Console console) {
+    return run(args, console, ConfigFiles::load);
   }
 
-  private static int start(Path config, boolean clusterFlag, PrintStream err) {
-    // The configuration is read with a plain Vert.x first: it says whether to start clustered.
-    Vertx loader = Vertx.vertx();
-    MtaOptions loaded;
-    try {
-      loaded = (config == null ? Future.succeededFuture(ConfigLoader.defaults()) : ConfigLoader.load(loader, config))
-          .toCompletionStage().toCompletableFuture().get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      boolean bad = cause instanceof ConfigException;
-      err.println("vmta: " + (bad ? cause.getMessage() : "start-up failed: " + cause));
-      return bad ? 2 : 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    } finally {
-      loader.close();
+  /** As {@link #run(List, Console)}, with the queue commands reading configurations through {@code configs}. */
+  static int run(List<String> args, Console console, ManagementEndpoint.ConfigSource configs) {
+    if (!args.isEmpty() && (args.get(0).equals("--help") || args.get(0).equals("-h"))) {
+      return help(console, USAGE);
     }
-    boolean clustered = clusterFlag || loaded.getCluster().isEnabled();
-    if (clustered) {
-      loaded.setCluster(new ClusterOptions(loaded.getCluster()).setEnabled(true));
+    boolean implicitRun = args.isEmpty() || args.get(0).startsWith("-");
+    String command = implicitRun ? "run" : args.get(0);
+    List<String> rest = implicitRun ? args : args.subList(1, args.size());
+    switch (command) {
+      case "run":
+        return RunCommand.run(rest, console);
+      case "check-config":
+        return CheckConfigCommand.run(rest, console);
+      case "hash-password":
+        if (CliArgs.wantsHelp(rest)) {
+          return help(console, HashPasswordCommand.USAGE_TEXT);
+        }
+        if (!rest.isEmpty()) {
+          return badUsage(console, "hash-password takes no arguments", HashPasswordCommand.USAGE_TEXT);
+        }
+        return HashPasswordCommand.run(console.in(), console.out(), console.err());
+      case "queue":
+        return QueueCommand.run(rest, console, configs);
+      default:
+        return badUsage(console, "unknown command: " + command, USAGE);
     }
-    Vertx vertx;
-    try {
-      vertx = clustered
-          ? ClusterStart.vertx(loaded.getCluster(), vertxOptions()).toCompletionStage().toCompletableFuture().get()
-          : Vertx.vertx(vertxOptions());
-    } catch (ExecutionException e) {
-      err.println("vmta: could not join the cluster: " + e.getCause());
-      return 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    }
-    Future<MtaOptions> options = Future.succeededFuture(loaded);
-    CountDownLatch started = new CountDownLatch(1);
-    int[] code = {0};
-    options.compose(o -> vertx.deployVerticle(new MtaVerticle(o)))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            Throwable e = ar.cause();
-            code[0] = e instanceof ConfigException ? 2 : 1;
-            err.println("vmta: " + (e instanceof ConfigException ? e.getMessage() : "start-up failed: " + e));
-          }
-          started.countDown();
-        });
-    try {
-      started.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      code[0] = 1;
-    }
-    if (code[0] != 0) {
-      vertx.close();
-      return code[0];
-    }
-    long shutdownSeconds = (loaded.getLimits().getShutdownGrace().toMillis() + 999) / 1000 + SHUTDOWN_SLACK_SECONDS;
-    Runnable shutdown = () -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(shutdownSeconds, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // Exiting anyway: everything acknowledged is in the spool already.
-        err.println("vmta: shutdown did not finish within " + shutdownSeconds + " s: " + e);
-      }
-    };
-    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "vmta-shutdown"));
-    // SIGTERM and SIGINT are an orderly stop, so the exit status is 0 (not 143): close Vert.x
-    // (sessions may finish their message), then exit; the hook above then finds it closed.
-    for (String name : List.of("TERM", "INT")) {
-      try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> new Thread(() -> {
-          shutdown.run();
-          System.exit(0);
-        }, "vmta-sig" + name.toLowerCase(java.util.Locale.ROOT)).start());
-      } catch (IllegalArgumentException unsupported) {
-        // Not on this platform: the shutdown hook still closes Vert.x.
-      }
-    }
-    return 0;
+  }
+
+  /** Prints {@code usage} to standard output: what {@code --help} does; exit status 0. */
+  static int help(Console console, String usage) {
+    console.out().println(usage);
+    console.out().flush();
+    return OK;
+  }
+
+  /** Prints the problem and {@code usage} to standard error; exit status {@value #BAD_USAGE}. */
+  static int badUsage(Console console, String problem, String usage) {
+    console.err().println("vmta: " + problem);
+    console.err().println(usage);
+    return BAD_USAGE;
   }
 }

@@ -21,6 +21,16 @@ public final class HashPasswordCommand {
   /** Exit status when no password was given. */
   public static final int USAGE = 2;
 
+  /** The usage of this command. */
+  static final String USAGE_TEXT = String.join("\n",
+      "usage: java -jar mta.jar hash-password",
+      "",
+      "  Reads a password from the first line of standard input and prints its hash, to put after",
+      "  \"address:\" in the users file. The password never goes on the command line:",
+      "    printf '%s\\n' \"$PASSWORD\" | java -jar mta.jar hash-password",
+      "",
+      Cli.EXIT_STATUS);
+
   private HashPasswordCommand() {}
 
   /**

@@ -1,25 +1,33 @@
 package io.vmta.it.docs;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vmta.mta.Cli;
+import io.vmta.mta.Console;
 import io.vmta.mta.config.LimitsOptions;
 import io.vmta.mta.config.MtaOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Keeps {@code docs/embedding.md} and {@code docs/deployment.md} true to the code. */
+/** Keeps {@code docs/embedding.md}, {@code docs/deployment.md} and the README true to the code. */
 class DocsTest {
 
   private static final Path DOCS = Path.of("..", "docs");
@@ -64,6 +72,65 @@ class DocsTest {
     assertThat(units.get(0)).contains("ExecStart=/usr/bin/java", "-jar /opt/vmta/mta.jar --config /etc/vmta/mta.yaml",
         "User=vmta", "AmbientCapabilities=CAP_NET_BIND_SERVICE", "CapabilityBoundingSet=CAP_NET_BIND_SERVICE",
         "NoNewPrivileges=yes");
+  }
+
+  /**
+   * Every {@code java -jar .../mta.jar queue ...} and {@code check-config} line in the shell blocks
+   * of the README and deployment.md is accepted by the command line: run against a scripted endpoint that answers
+   * 503, a queue command fails at run time (status 1, the request was made), never with the usage.
+   */
+  @Test
+  void documentedCommandLinesAreAcceptedByTheCli(@TempDir Path dir) throws IOException {
+    Vertx vertx = Vertx.vertx();
+    try {
+      HttpServer endpoint = vertx.createHttpServer()
+          .requestHandler(req -> req.response().setStatusCode(503).end("{\"error\":\"queue unavailable\"}"))
+          .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      String url = "http://127.0.0.1:" + endpoint.actualPort();
+      int queueLines = 0;
+      for (Path doc : List.of(DOCS.resolve("deployment.md"), Path.of("..", "README.md"))) {
+        String shellBlocks = String.join("\n", blocks(read(doc), "sh"));
+        Matcher line = Pattern.compile("java -jar \\S*mta\\.jar ([^|&#\n]*)").matcher(shellBlocks);
+        while (line.find()) {
+          List<String> args = new ArrayList<>(List.of(line.group(1).strip().split("\\s+")));
+          if (args.get(0).equals("queue")) {
+            queueLines++;
+            // Not the files of a production host: the scripted endpoint instead.
+            for (String option : List.of("--config", "--url", "--token-file")) {
+              int at = args.indexOf(option);
+              if (at >= 0) {
+                args.subList(at, at + 2).clear();
+              }
+            }
+            args.addAll(List.of("--url", url));
+            Result r = cli(args);
+            assertThat(r.status()).as("%s: %s\n%s", doc, args, r.err()).isEqualTo(1);
+            assertThat(r.err()).as("%s: %s", doc, args).startsWith("vmta: the queue is unavailable at " + url);
+          } else if (args.get(0).equals("check-config")) {
+            args.set(args.indexOf("--config") + 1, dir.resolve("absent.yaml").toString());
+            Result r = cli(args);
+            assertThat(r.status()).as("%s: %s\n%s", doc, args, r.err()).isEqualTo(2);
+            assertThat(r.err()).as("%s: %s", doc, args).endsWith(": no such file\n").doesNotContain("usage:");
+          }
+        }
+      }
+      assertThat(queueLines).isGreaterThanOrEqualTo(7);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private record Result(int status, String out, String err) {
+  }
+
+  private static Result cli(List<String> args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = Cli.run(args, new Console(new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of()));
+    return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static List<String> blocks(String markdown, String language) {
