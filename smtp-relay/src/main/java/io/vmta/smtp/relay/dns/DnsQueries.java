@@ -67,10 +67,19 @@ final class DnsQueries {
     return resolver.sendAsync(question).toCompletableFuture().handle((response, error) -> {
       if (error != null) {
         throw DnsResolutionException.deferred(name.toString(true),
-            Type.string(type) + " lookup failed: " + unwrap(error).getMessage(), error);
+            Type.string(type) + " lookup failed: " + describe(unwrap(error)), error);
       }
       return DnsAnswer.of(response, name, type);
     });
+  }
+
+  /** A few words for the log and the bounce: a timeout says so, others their message or type. */
+  static String describe(Throwable error) {
+    if (error instanceof java.util.concurrent.TimeoutException || error instanceof java.net.SocketTimeoutException) {
+      return "no answer from the DNS servers in time";
+    }
+    String message = error.getMessage();
+    return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
   }
 
   /** The failure inside the wrapper CompletableFuture puts around it. */

@@ -145,6 +145,8 @@ class MxResolverTest {
 
     assertThat(e.isPermanent()).isFalse();
     assertThat(e.enhancedStatus()).isEqualTo("4.4.3");
+    // What the operator reads in the log and in GET /queue: never "failed: null".
+    assertThat(e.getMessage()).contains("MX lookup failed: no answer from the DNS servers in time");
     assertThat(dns.queries("example.test", Type.MX)).isEqualTo(DnsQueries.ATTEMPTS_PER_SERVER);
   }
 
