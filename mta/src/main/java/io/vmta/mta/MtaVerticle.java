@@ -235,6 +235,7 @@ public class MtaVerticle extends VerticleBase {
         .setSmarthost(relay.getSmarthost() == null ? null : RelayOptions.Smarthost.fromJson(relay.getSmarthost()))
         .setClient(new ClientOptions().setHeloName(options.getHostname()))
         // An MX naming this host, or this machine on a port we listen on, is us: a mail loop.
+        .setRequireTls(relay.getRequireTls())
         .setLocalNames(List.of(options.getHostname()))
         .setLocalPorts(options.getListeners().stream().map(l -> l.getPort()).filter(p -> p > 0).distinct().toList());
   }

@@ -27,6 +27,7 @@ public class RelayOptions extends JsonOptions {
   private int port = DEFAULT_PORT;
   private JsonObject smarthost;
   private RetryOptions retry = new RetryOptions();
+  private List<String> requireTls = List.of();
 
   /** The defaults. */
   public RelayOptions() {
@@ -38,6 +39,7 @@ public class RelayOptions extends JsonOptions {
     this.port = other.port;
     this.smarthost = other.smarthost == null ? null : other.smarthost.copy();
     this.retry = new RetryOptions(other.retry);
+    this.requireTls = other.requireTls;
   }
 
   /** Reads and validates JSON; errors name keys as {@code relay.port}. */
@@ -46,7 +48,7 @@ public class RelayOptions extends JsonOptions {
   }
 
   RelayOptions(JsonObject json, String path) {
-    ConfigReader r = new ConfigReader(json, path, "dnsServers", "port", "smarthost", "retry");
+    ConfigReader r = new ConfigReader(json, path, "dnsServers", "port", "smarthost", "retry", "requireTls");
     dnsServers = List.copyOf(r.strings("dnsServers", DEFAULT_DNS_SERVERS, RelayOptions::dnsServer));
     port = r.port("port", DEFAULT_PORT, 1);
     Object s = r.value("smarthost");
@@ -55,6 +57,12 @@ public class RelayOptions extends JsonOptions {
     }
     smarthost = s == null ? null : smarthost((JsonObject) s, r.key("smarthost"));
     retry = new RetryOptions(r.object("retry"), r.key("retry"));
+    requireTls = List.copyOf(r.strings("requireTls", List.of(), RelayOptions::tlsDomain));
+  }
+
+  /** {@code example.com} (that domain) or {@code .example.com} (its subdomains), normalised. */
+  static String tlsDomain(String text, String path) {
+    return text.startsWith(".") ? "." + Names.domain(text.substring(1), path) : Names.domain(text, path);
   }
 
   /** Checks {@code {host, port, tls, username, password}}; errors name the key. */
@@ -88,7 +96,27 @@ public class RelayOptions extends JsonOptions {
         .put("dnsServers", new JsonArray(new ArrayList<>(dnsServers)))
         .put("port", port)
         .put("smarthost", smarthost == null ? null : smarthost.copy())
-        .put("retry", retry.toJson());
+        .put("retry", retry.toJson())
+        .put("requireTls", new JsonArray(new ArrayList<>(requireTls)));
+  }
+
+  /**
+   * The destinations mail goes to only over TLS: {@code example.com} for that domain,
+   * {@code .example.com} for its subdomains. A peer that offers no STARTTLS or fails the
+   * handshake defers the mail (never sent in clear); other destinations use opportunistic TLS.
+   */
+  public List<String> getRequireTls() {
+    return requireTls;
+  }
+
+  /** Sets the domains that require TLS (see {@link #getRequireTls()}). */
+  public RelayOptions setRequireTls(List<String> domains) {
+    List<String> checked = new ArrayList<>();
+    for (String d : domains) {
+      checked.add(tlsDomain(d, "requireTls"));
+    }
+    this.requireTls = List.copyOf(checked);
+    return this;
   }
 
   /** The DNS servers as {@code host:port} strings ({@code [v6]:port}); empty means the system's. */

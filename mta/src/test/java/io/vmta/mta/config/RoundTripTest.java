@@ -69,9 +69,11 @@ class RoundTripTest {
     roundTrips(new RelayOptions(), RelayOptions::toJson, RelayOptions::new, RelayOptions::new);
     RelayOptions changed = new RelayOptions().setDnsServers(List.of("127.0.0.1:5353", "::1"))
         .setPort(2526).setSmarthost(new JsonObject().put("host", "smtp.example.test"))
-        .setRetry(new RetryOptions().setMaxAge(Duration.ofDays(1)));
+        .setRetry(new RetryOptions().setMaxAge(Duration.ofDays(1)))
+        .setRequireTls(List.of("Bank.Example", ".gov.example"));
     roundTrips(changed, RelayOptions::toJson, RelayOptions::new, RelayOptions::new);
     assertThat(changed.getDnsServers()).containsExactly("127.0.0.1:5353", "[::1]:53");
+    assertThat(changed.getRequireTls()).containsExactly("bank.example", ".gov.example");
   }
 
   @Test

@@ -28,6 +28,8 @@ class ValidationTest {
       {"limits": {"authSlowAfter": 0}}                 | limits.authSlowAfter: must be a positive integer, got 0
       {"limits": {"authSlowAfter": 30}}                | limits.authRefuseAfter: must be at least limits.authSlowAfter (30), got 20
       {"limits": {"authWindow": "soon"}}               | limits.authWindow: must be a duration like "30s", "5m", "1h", "5d" or "250ms", got "soon"
+      {"relay": {"requireTls": ["bank example"]}}      | relay.requireTls[0]: must be a domain name, got "bank example"
+      {"relay": {"requireTls": "bank.example"}}        | relay.requireTls: must be a list of strings, got "bank.example"
       {"limits": {"maxMesageSize": 10}}                | limits.maxMesageSize: unknown key; did you mean maxMessageSize?
       {"limits": 5}                                    | limits: must be an object, got 5
       {"listeners": [{"port": 2525}, {"port": 2587, "mode": "foo"}]} | listeners[1].mode: must be one of mx, submission, smtps, got "foo"

@@ -63,6 +63,7 @@ public final class RelayOptions {
   private long connectionIdleMillis = DEFAULT_CONNECTION_IDLE_MILLIS;
   private List<String> localNames = new ArrayList<>();
   private List<Integer> localPorts = new ArrayList<>();
+  private List<String> requireTls = new ArrayList<>();
 
   public RelayOptions() {
   }
@@ -83,6 +84,7 @@ public final class RelayOptions {
     JsonObject c = json.getJsonObject("client");
     client = c == null ? new ClientOptions() : new ClientOptions(c);
     localNames = JsonLists.strings(json.getJsonArray("localNames"), localNames);
+    requireTls = JsonLists.strings(json.getJsonArray("requireTls"), requireTls);
     JsonArray ports = json.getJsonArray("localPorts");
     if (ports != null) {
       localPorts = new ArrayList<>();
@@ -100,7 +102,8 @@ public final class RelayOptions {
         .put("client", client.toJson())
         .put("connectionIdleMillis", connectionIdleMillis)
         .put("localNames", new JsonArray(new ArrayList<>(localNames)))
-        .put("localPorts", new JsonArray(new ArrayList<>(localPorts)));
+        .put("localPorts", new JsonArray(new ArrayList<>(localPorts)))
+        .put("requireTls", new JsonArray(new ArrayList<>(requireTls)));
   }
 
   public List<String> getDnsServers() { return dnsServers; }
@@ -124,6 +127,23 @@ public final class RelayOptions {
    */
   public List<Integer> getLocalPorts() { return localPorts; }
   public RelayOptions setLocalPorts(List<Integer> v) { this.localPorts = new ArrayList<>(v); return this; }
+  /**
+   * Destinations reached only over TLS: {@code example.com} for that domain, {@code .example.com}
+   * for its subdomains (lower case, A-labels). Without STARTTLS or with a failed handshake the
+   * recipients are deferred, never sent in clear. Not for the smarthost, which has its own {@code tls}.
+   */
+  public List<String> getRequireTls() { return requireTls; }
+  public RelayOptions setRequireTls(List<String> v) { this.requireTls = new ArrayList<>(v); return this; }
+  /** Whether mail for {@code domain} must go over TLS ({@link #getRequireTls()}). */
+  public boolean requiresTls(String domain) {
+    String d = domain.toLowerCase(java.util.Locale.ROOT);
+    for (String rule : requireTls) {
+      if (rule.startsWith(".") ? d.endsWith(rule) : d.equals(rule)) {
+        return true;
+      }
+    }
+    return false;
+  }
   public ClientOptions getClient() { return client; }
   public RelayOptions setClient(ClientOptions v) { this.client = new ClientOptions(v); return this; }
 }

@@ -90,9 +90,12 @@ public final class SmtpTransport implements Transport {
         if (hosts.isEmpty()) {
           throw new MailLoopException(domain);
         }
+        // A domain that requires TLS: no STARTTLS or a failed handshake defers, never plaintext.
+        ClientOptions client = options.requiresTls(domain)
+            ? new ClientOptions(options.getClient()).setTlsPolicy(TlsPolicy.REQUIRED) : options.getClient();
         List<Target> out = new ArrayList<>();
         for (MxHost host : hosts) {
-          host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), options.getClient())));
+          host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), client)));
         }
         return out;
       });
@@ -121,11 +124,13 @@ public final class SmtpTransport implements Transport {
       return Future.succeededFuture(out);
     }
     Target target = targets.get(index);
-    SmtpClientSession reused = pool.take(target.relay());
+    // Sessions of a TLS-required destination are pooled apart: a plaintext one must never serve it.
+    String poolKey = target.client().getTlsPolicy() == TlsPolicy.REQUIRED ? target.relay() + " tls" : target.relay();
+    SmtpClientSession reused = pool.take(poolKey);
     Future<SmtpClientSession> session = reused != null ? Future.succeededFuture(reused)
         : SmtpClientSession.connect(vertx, target.client(), target.host(), target.address(), target.port());
     return session
-        .compose(s -> s.send(envelope, recipients, content).onComplete(ar -> pool.give(target.relay(), s)))
+        .compose(s -> s.send(envelope, recipients, content).onComplete(ar -> pool.give(poolKey, s)))
         .map(result -> convert(result, target.relay()))
         .recover(e -> attempt(targets, index + 1, envelope, recipients, content, describe(e), target.relay()));
   }
