@@ -107,6 +107,18 @@ class MtaVerticleTest {
     }
   }
 
+  @Test
+  void aNodeWithoutTheServerRoleMakesNoCertificate() throws Exception {
+    vertx = Vertx.vertx();
+    MtaOptions relayOnly = new MtaOptions(options(new JsonObject()).toJson()
+        .put("cluster", new JsonObject().put("roles", new JsonArray().add("relay"))));
+    MtaVerticle mta = new MtaVerticle(relayOnly, 1);
+    await(vertx.deployVerticle(mta));
+    assertThat(mta.boundListeners()).isEmpty();
+    assertThat(dir.resolve("data").resolve("tls")).doesNotExist();
+    assertThat(dir.resolve("data").resolve("listeners.json")).exists();
+  }
+
   private static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -255,10 +255,14 @@ public class MtaVerticle extends VerticleBase {
 
   /**
    * Creates the data directory and returns the TLS pair to use: the configured one, or a
-   * self-signed one generated on the first start into {@code <dataDir>/tls} and kept.
+   * self-signed one generated on the first start into {@code <dataDir>/tls} and kept; null on a
+   * node without the server role.
    */
   private String[] prepare(Path dataDir) throws IOException {
     Files.createDirectories(dataDir);
+    if (!roles.contains(ClusterRole.SERVER)) {
+      return null;  // no listeners here, so no certificate to present
+    }
     if (options.getTls().isConfigured()) {
       return new String[] {options.getTls().getCertPath(), options.getTls().getKeyPath()};
     }
