@@ -3,17 +3,13 @@ package io.vmta.smtp.server.impl;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vmta.smtp.auth.AuthReplies;
-import io.vmta.smtp.auth.sasl.SaslMechanisms;
 import io.vmta.smtp.core.CommandParser;
 import io.vmta.smtp.core.Replies;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.SmtpCommand;
 import io.vmta.smtp.core.SmtpSyntaxException;
 import io.vmta.smtp.core.codec.BdatDecoder;
-import io.vmta.smtp.core.codec.CommandLineReader;
 import io.vmta.smtp.core.codec.DataDecoder;
-import io.vmta.smtp.core.codec.CommandLineReader.LineResult;
 import io.vmta.smtp.server.ListenerMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,31 +19,25 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The byte side of one SMTP connection: buffers input, cuts it into command lines or message
- * data, enforces the line, error and time limits, writes replies, and hands each command to
- * the {@link SmtpSession}. While a command waits on something asynchronous (the queue, the TLS
- * handshake) the socket is paused and no further input is interpreted.
+ * The socket side of one SMTP connection: feeds the input to {@link SmtpInput}, parses each
+ * command line and hands it to the {@link SmtpSession}, enforces the error and time limits,
+ * writes replies, and closes (also gracefully, at shutdown). While a command waits on something
+ * asynchronous (the queue, the TLS handshake) the socket is paused and no further input is
+ * interpreted.
  */
 public final class SmtpConnection {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
   private static final Reply SHUTTING_DOWN = Reply.of(421, "4.3.2", "Service shutting down, try again later");
 
-  private enum InputMode { COMMAND, DISCARD_LINE, DATA, BDAT, AUTH_LINE }
-
   final ServerContext ctx;
   final NetSocket socket;
   final String clientIp;
-  /** The listener's mode (not to be confused with {@link #mode}, what the next input bytes are). */
+  /** The listener's mode. */
   final ListenerMode listenerMode;
   private final SmtpSession session;
+  private final SmtpInput in;
 
-  private Buffer input = Buffer.buffer();
-  private int pos;
-  private InputMode mode = InputMode.COMMAND;
-  private DataDecoder data;
-  private BdatDecoder bdat;
-  private AuthExchange authExchange;
   private boolean busy;
   private boolean closed;
   private boolean draining;
@@ -62,9 +52,29 @@ public final class SmtpConnection {
     this.clientIp = socket.remoteAddress().hostAddress();
     this.listenerMode = mode;
     this.session = new SmtpSession(this, mode, socket.isSsl());
+    this.in = new SmtpInput(new SmtpInput.Reader() {
+      @Override
+      public void commandLine(Buffer line) {
+        command(line);
+      }
+
+      @Override
+      public void badCommandLine(Reply reply) {
+        error(reply);
+      }
+
+      @Override
+      public void dataEnded(DataDecoder data) {
+        session.dataEnded(data);
+      }
+
+      @Override
+      public void chunkEnded(BdatDecoder chunk) {
+        session.chunkEnded(chunk);
+      }
+    }, ctx.options.getMaxCommandLine());
     this.deadlines = new SessionDeadlines(ctx.vertx, ctx.options.getIdleTimeoutSeconds() * 1000L,
-        ctx.options.getDataTimeoutSeconds() * 1000L,
-        () -> this.mode == InputMode.DATA || this.mode == InputMode.BDAT, () -> busy, this::timedOut);
+        ctx.options.getDataTimeoutSeconds() * 1000L, in::readingMessage, () -> busy, this::timedOut);
   }
 
   /** Sends the greeting and starts reading. */
@@ -90,127 +100,21 @@ public final class SmtpConnection {
       session.injectionDetected();
       return;
     }
-    if (pos >= input.length()) {
-      input = chunk;
-      pos = 0;
-    } else {
-      input.appendBuffer(chunk);
-    }
+    in.append(chunk);
     process();
   }
 
   private void process() {
-    while (!busy && !closed && pos < input.length() && step()) {
+    while (!busy && !closed && in.hasPending() && in.step()) {
       // each step consumes input or hands it on; it returns false when it needs more bytes
     }
-    if (pos >= input.length()) {
-      input = Buffer.buffer();
-      pos = 0;
-    } else if (pos > 0 && !busy) {
-      input = input.getBuffer(pos, input.length());
-      pos = 0;
-    }
+    in.compact(busy);
     closeIfIdle();
-  }
-
-  private boolean step() {
-    switch (mode) {
-      case COMMAND -> {
-        return readCommand();
-      }
-      case DISCARD_LINE -> {
-        // The rest of an overlong line; a CR at the very end may be the start of its CRLF.
-        int end = CommandLineReader.skipPastCrlf(input, pos);
-        if (end < 0) {
-          pos = CommandLineReader.discardableEnd(input, pos);
-          return false;
-        }
-        pos = end;
-        mode = InputMode.COMMAND;
-      }
-      case DATA -> {
-        DataDecoder.Result r = data.feed(input, pos);
-        pos = r.consumedUpTo();
-        if (r.state() == DataDecoder.State.DONE) {
-          DataDecoder done = data;
-          data = null;
-          mode = InputMode.COMMAND;
-          session.dataEnded(done);
-        }
-      }
-      case AUTH_LINE -> {
-        return readAuthLine();
-      }
-      case BDAT -> {
-        BdatDecoder.Result r = bdat.feed(input, pos);
-        pos = r.consumedUpTo();
-        if (r.state() == BdatDecoder.State.CHUNK_DONE) {
-          mode = InputMode.COMMAND;
-          session.chunkEnded(bdat);
-        }
-      }
-    }
-    return true;
-  }
-
-  private boolean readCommand() {
-    LineResult r = CommandLineReader.scan(input, pos, ctx.options.getMaxCommandLine());
-    switch (r.status()) {
-      case INCOMPLETE -> {
-        return false;
-      }
-      case TOO_LONG -> {
-        if (r.end() < 0) {
-          pos = CommandLineReader.discardableEnd(input, pos);
-          mode = InputMode.DISCARD_LINE;
-        } else {
-          pos = r.end();
-        }
-        error(Replies.LINE_TOO_LONG);
-      }
-      case BARE_LINE_END -> {
-        pos = r.end();
-        error(Reply.of(500, "5.5.2", "Error: bare CR or LF in command line"));
-      }
-      case LINE -> {
-        pos = r.end();
-        command(r.line());
-      }
-    }
-    return true;
-  }
-
-  /** A line of an AUTH exchange (RFC 4954 4): not a command, and longer lines are allowed. */
-  private boolean readAuthLine() {
-    LineResult r = CommandLineReader.scan(input, pos, SaslMechanisms.MAX_RESPONSE_LINE_OCTETS + 2);
-    AuthExchange exchange = authExchange;
-    switch (r.status()) {
-      case INCOMPLETE -> {
-        return false;
-      }
-      case LINE -> {
-        pos = r.end();
-        mode = InputMode.COMMAND;
-        exchange.line(r.line().toString(StandardCharsets.US_ASCII));
-      }
-      case TOO_LONG -> {
-        pos = r.end() < 0 ? CommandLineReader.discardableEnd(input, pos) : r.end();
-        mode = r.end() < 0 ? InputMode.DISCARD_LINE : InputMode.COMMAND;
-        exchange.badLine(AuthReplies.LINE_TOO_LONG);
-      }
-      case BARE_LINE_END -> {
-        pos = r.end();
-        mode = InputMode.COMMAND;
-        exchange.badLine(AuthReplies.MALFORMED_RESPONSE);
-      }
-    }
-    return true;
   }
 
   /** The next line the client sends answers an AUTH challenge. */
   void expectAuthLine(AuthExchange exchange) {
-    authExchange = exchange;
-    mode = InputMode.AUTH_LINE;
+    in.expectAuthLine(exchange);
   }
 
   private void command(Buffer line) {
@@ -228,7 +132,7 @@ public final class SmtpConnection {
       error(e.reply());
       return;
     }
-    if (endsGroup(cmd) && pos < input.length()) {
+    if (endsGroup(cmd) && in.hasPending()) {
       // RFC 2920 3.1: these may only be the last command of a pipelined group.
       log.warn("improper command pipelining after {} from [{}]", cmd.verb(), clientIp);
       reply(Replies.SYNC_ERROR);
@@ -264,7 +168,7 @@ public final class SmtpConnection {
 
   /** After a reply that ended a transaction, or at shutdown: leaves if nothing is under way. */
   void closeIfIdle() {
-    if (draining && !closed && !busy && mode == InputMode.COMMAND && !session.inTransaction()) {
+    if (draining && !closed && !busy && in.betweenCommands() && !session.inTransaction()) {
       reply(SHUTTING_DOWN);
       close();
     }
@@ -289,20 +193,18 @@ public final class SmtpConnection {
 
   /** Switches to reading a DATA body. */
   void enterData(DataDecoder decoder) {
-    data = decoder;
-    mode = InputMode.DATA;
+    in.expectData(decoder);
     deadlines.messageStarted();
   }
 
   /** Switches to reading one BDAT chunk into {@code decoder}. */
   void enterBdat(BdatDecoder decoder, long size) {
-    bdat = decoder;
     decoder.beginChunk(size);
-    mode = InputMode.BDAT;
     deadlines.messageStarted();
     if (size == 0) {
-      mode = InputMode.COMMAND;
       session.chunkEnded(decoder);
+    } else {
+      in.expectChunk(decoder);
     }
   }
 
@@ -333,7 +235,7 @@ public final class SmtpConnection {
 
   /** Whether the client has sent bytes that have not been read yet. */
   boolean hasPendingInput() {
-    return pos < input.length();
+    return in.hasPending();
   }
 
   /**
@@ -344,8 +246,7 @@ public final class SmtpConnection {
    */
   Future<Void> upgradeToTls(Reply ready) {
     tlsUpgrading = true;
-    input = Buffer.buffer();
-    pos = 0;
+    in.discardPending();
     return socket.upgradeToSsl(Buffer.buffer(ready.format(true))).andThen(ar -> tlsUpgrading = false);
   }
 
