@@ -119,6 +119,19 @@ class MtaVerticleTest {
     assertThat(dir.resolve("data").resolve("listeners.json")).exists();
   }
 
+  @Test
+  void anUnusableCertificateFailsTheDeploymentWithTheKeyNamed() throws Exception {
+    vertx = Vertx.vertx();
+    Path notPem = dir.resolve("cert.pem");
+    Files.writeString(notPem, "not a certificate");
+    MtaOptions options = new MtaOptions(options(new JsonObject()).toJson()
+        .put("tls", new JsonObject().put("certPath", notPem.toString()).put("keyPath", notPem.toString())));
+    Throwable failure = vertx.deployVerticle(new MtaVerticle(options, 1)).toCompletionStage().toCompletableFuture()
+        .handle((id, e) -> e).get(60, TimeUnit.SECONDS);
+    assertThat(failure).isInstanceOf(io.vmta.mta.config.ConfigException.class);
+    assertThat(failure.getMessage()).startsWith("tls: cannot use the certificate and key");
+  }
+
   private static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

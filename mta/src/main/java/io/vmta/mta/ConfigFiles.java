@@ -2,18 +2,11 @@ package io.vmta.mta;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vmta.mta.config.ConfigException;
 import io.vmta.mta.config.ConfigLoader;
 import io.vmta.mta.config.MtaOptions;
-import io.vmta.mta.config.TlsOptions;
 import io.vmta.smtp.auth.UsersFile;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,43 +41,12 @@ final class ConfigFiles {
    */
   static Checked check(Path file) {
     return onVertx(vertx -> (file == null ? Future.succeededFuture(ConfigLoader.defaults()) : ConfigLoader.load(vertx, file))
-        .compose(options -> tls(vertx, options.getTls())
+        .compose(options -> ConfigLoader.checkTls(vertx, options.getTls())
             .compose(v -> ConfigLoader.loadUsers(vertx, options))
             .map(users -> new Checked(options, users))
             // Named like the errors of ConfigLoader.load: "mta.yaml: users: ...".
             .recover(e -> Future.failedFuture(e instanceof ConfigException c && file != null
                 ? c.prefixed(file.toString()) : e))));
-  }
-
-  /** The configured PEM pair loads as the SMTP server will load it (on a worker: it reads files). */
-  private static Future<Void> tls(Vertx vertx, TlsOptions tls) {
-    if (!tls.isConfigured()) {
-      return Future.succeededFuture();
-    }
-    return vertx.executeBlocking(() -> {
-      readable("tls.certPath", tls.getCertPath());
-      readable("tls.keyPath", tls.getKeyPath());
-      try {
-        new PemKeyCertOptions().setCertPath(tls.getCertPath()).setKeyPath(tls.getKeyPath())
-            .getKeyManagerFactory(vertx);
-      } catch (Exception e) {
-        throw new ConfigException("tls", "cannot use the certificate and key (" + tls.getCertPath() + ", "
-            + tls.getKeyPath() + "): " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-      }
-      return null;
-    });
-  }
-
-  private static void readable(String key, String path) {
-    try (InputStream in = Files.newInputStream(Path.of(path))) {
-      in.read();
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(key, "no such file: " + path);
-    } catch (AccessDeniedException e) {
-      throw new ConfigException(key, "permission denied: " + path);
-    } catch (IOException e) {
-      throw new ConfigException(key, "cannot read " + path + ": " + e.getMessage());
-    }
   }
 
   /** Runs {@code work} on a Vert.x of its own and waits for it; failures are rethrown as they are. */

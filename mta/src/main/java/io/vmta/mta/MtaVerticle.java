@@ -84,7 +84,10 @@ public class MtaVerticle extends VerticleBase {
   public Future<?> start() {
     Path dataDir = Path.of(options.getDataDir()).toAbsolutePath();
     metrics = new MtaMetrics(MtaMetrics.defaultRegistry());
-    return vertx.executeBlocking(() -> prepare(dataDir))
+    // A bad certificate or key is a configuration error (tls.*), not a failure to bind later.
+    Future<Void> tlsChecked = roles.contains(ClusterRole.SERVER)
+        ? ConfigLoader.checkTls(vertx, options.getTls()) : Future.succeededFuture();
+    return tlsChecked.compose(c -> vertx.executeBlocking(() -> prepare(dataDir)))
         .compose(tls -> ConfigLoader.loadUsers(vertx, options).compose(users ->
             deployRelay(dataDir, users)
                 .compose(q -> roles.contains(ClusterRole.SERVER)

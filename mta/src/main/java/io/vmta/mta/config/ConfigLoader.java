@@ -9,6 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.auth.UsersFile;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -86,6 +90,41 @@ public final class ConfigLoader {
         throw new ConfigException("users", e.getMessage());
       }
     });
+  }
+
+  /**
+   * The configured PEM pair is readable and loads as the SMTP server will load it (on a worker:
+   * it reads files); a {@link ConfigException} on {@code tls.*} otherwise. Nothing to check
+   * without a configured pair.
+   */
+  public static Future<Void> checkTls(Vertx vertx, TlsOptions tls) {
+    if (!tls.isConfigured()) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      readable("tls.certPath", tls.getCertPath());
+      readable("tls.keyPath", tls.getKeyPath());
+      try {
+        new PemKeyCertOptions().setCertPath(tls.getCertPath()).setKeyPath(tls.getKeyPath())
+            .getKeyManagerFactory(vertx);
+      } catch (Exception e) {
+        throw new ConfigException("tls", "cannot use the certificate and key (" + tls.getCertPath() + ", "
+            + tls.getKeyPath() + "): " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      }
+      return null;
+    });
+  }
+
+  private static void readable(String key, String path) {
+    try (InputStream in = Files.newInputStream(Path.of(path))) {
+      in.read();
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(key, "no such file: " + path);
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(key, "permission denied: " + path);
+    } catch (IOException e) {
+      throw new ConfigException(key, "cannot read " + path + ": " + e.getMessage());
+    }
   }
 
   private static Future<JsonObject> parse(Vertx vertx, Path file, String format, String name,
