@@ -34,15 +34,18 @@ final class MtaProcess implements AutoCloseable {
   private final Path dataDir;
   private final Path config;
   private final List<String> jvmOptions;
+  /** Whether the config gives the node SMTP listeners (not so for a cluster node without the server role). */
+  private final boolean listens;
   private Process process;
   private ProcessOutput output;
   private Map<String, Integer> ports = Map.of();
   private int managementPort = -1;
 
-  private MtaProcess(Path dataDir, Path config, List<String> jvmOptions) {
+  private MtaProcess(Path dataDir, Path config, List<String> jvmOptions, boolean listens) {
     this.dataDir = dataDir;
     this.config = config;
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.listens = listens;
   }
 
   /**
@@ -71,9 +74,16 @@ final class MtaProcess implements AutoCloseable {
         .mergeIn(overrides);
     Path config = dir.resolve("mta.json");
     Files.writeString(config, json.encodePrettily());
-    MtaProcess mta = new MtaProcess(dataDir, config, jvmOptions);
+    MtaProcess mta = new MtaProcess(dataDir, config, jvmOptions, listens(json));
     mta.launch();
     return mta;
+  }
+
+  /** False for a cluster node whose {@code cluster.roles} lack {@code server}: it binds no SMTP listener. */
+  private static boolean listens(JsonObject config) {
+    JsonObject cluster = config.getJsonObject("cluster", new JsonObject());
+    JsonArray roles = cluster.getJsonArray("roles");
+    return !cluster.getBoolean("enabled", false) || roles == null || roles.contains("server");
   }
 
   /** A {@code listeners} override: mx, submission and smtps, each on a free loopback port. */
@@ -126,7 +136,7 @@ final class MtaProcess implements AutoCloseable {
       throw new AssertionError("listeners.json holds no management port: " + json);
     }
     managementPort = management.getInteger("port");
-    if (!ports.containsKey("mx")) {
+    if (listens && !ports.containsKey("mx")) {
       throw new AssertionError("no mx listener in listeners.json: " + json);
     }
     return ports;
