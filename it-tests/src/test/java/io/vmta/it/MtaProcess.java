@@ -8,6 +8,7 @@ import io.vmta.smtp.server.testing.TestSmtpClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The product as users run it: {@code java -jar mta.jar --config FILE} in a child process on a
@@ -40,6 +42,8 @@ final class MtaProcess implements AutoCloseable {
   private ProcessOutput output;
   private Map<String, Integer> ports = Map.of();
   private int managementPort = -1;
+  /** Whether the current run has been sent SIGSTOP. */
+  private boolean suspended;
 
   private MtaProcess(Path dataDir, Path config, List<String> jvmOptions, boolean listens) {
     this.dataDir = dataDir;
@@ -114,6 +118,7 @@ final class MtaProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .start();
     process.getOutputStream().close();
+    suspended = false;
     output = new ProcessOutput(process.getInputStream(), "mta-" + process.pid());
     output.await(l -> l.contains("vmta " + HOSTNAME + " started:"), "start-up line", START_TIMEOUT);
     ports = boundPorts();
@@ -218,6 +223,38 @@ final class MtaProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGSTOP: the process stays with its sockets open and does nothing, as if frozen, until it is
+   * killed; {@link #stopped()} tells when the kernel has stopped it. {@link #close()} then kills it
+   * (a stopped process would not act on SIGTERM).
+   */
+  void suspend() throws IOException, InterruptedException {
+    Process signal = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).start();
+    if (signal.waitFor() != 0) {
+      throw new AssertionError("kill -STOP " + process.pid() + " failed with " + signal.exitValue());
+    }
+    suspended = true;
+  }
+
+  /** Whether every thread of the process is stopped by a signal (Linux: state T in {@code /proc/<pid>/task/<tid>/stat}). */
+  boolean stopped() throws IOException {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+      for (Path task : tasks.toList()) {
+        // "tid (comm) state ...": comm may hold spaces and parentheses, the state follows the last ')'.
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (NoSuchFileException exited) {
+          continue;
+        }
+        if (stat.charAt(stat.lastIndexOf(')') + 2) != 'T') {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** SIGTERM, then waits for the process to exit. */
   void stop() throws InterruptedException {
     process.destroy();
@@ -253,7 +290,11 @@ final class MtaProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     if (process != null && process.isAlive()) {
-      stop();
+      if (suspended) {
+        kill();
+      } else {
+        stop();
+      }
     }
   }
 }
