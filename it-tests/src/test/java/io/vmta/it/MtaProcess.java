@@ -8,6 +8,7 @@ import io.vmta.smtp.server.testing.TestSmtpClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The product as users run it: {@code java -jar mta.jar --config FILE} in a child process on a
@@ -34,15 +36,20 @@ final class MtaProcess implements AutoCloseable {
   private final Path dataDir;
   private final Path config;
   private final List<String> jvmOptions;
+  /** Whether the config gives the node SMTP listeners (not so for a cluster node without the server role). */
+  private final boolean listens;
   private Process process;
   private ProcessOutput output;
   private Map<String, Integer> ports = Map.of();
   private int managementPort = -1;
+  /** Whether the current run has been sent SIGSTOP. */
+  private boolean suspended;
 
-  private MtaProcess(Path dataDir, Path config, List<String> jvmOptions) {
+  private MtaProcess(Path dataDir, Path config, List<String> jvmOptions, boolean listens) {
     this.dataDir = dataDir;
     this.config = config;
     this.jvmOptions = List.copyOf(jvmOptions);
+    this.listens = listens;
   }
 
   /**
@@ -71,9 +78,16 @@ final class MtaProcess implements AutoCloseable {
         .mergeIn(overrides);
     Path config = dir.resolve("mta.json");
     Files.writeString(config, json.encodePrettily());
-    MtaProcess mta = new MtaProcess(dataDir, config, jvmOptions);
+    MtaProcess mta = new MtaProcess(dataDir, config, jvmOptions, listens(json));
     mta.launch();
     return mta;
+  }
+
+  /** False for a cluster node whose {@code cluster.roles} lack {@code server}: it binds no SMTP listener. */
+  private static boolean listens(JsonObject config) {
+    JsonObject cluster = config.getJsonObject("cluster", new JsonObject());
+    JsonArray roles = cluster.getJsonArray("roles");
+    return !cluster.getBoolean("enabled", false) || roles == null || roles.contains("server");
   }
 
   /** A {@code listeners} override: mx, submission and smtps, each on a free loopback port. */
@@ -104,6 +118,7 @@ final class MtaProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .start();
     process.getOutputStream().close();
+    suspended = false;
     output = new ProcessOutput(process.getInputStream(), "mta-" + process.pid());
     output.await(l -> l.contains("vmta " + HOSTNAME + " started:"), "start-up line", START_TIMEOUT);
     ports = boundPorts();
@@ -126,7 +141,7 @@ final class MtaProcess implements AutoCloseable {
       throw new AssertionError("listeners.json holds no management port: " + json);
     }
     managementPort = management.getInteger("port");
-    if (!ports.containsKey("mx")) {
+    if (listens && !ports.containsKey("mx")) {
       throw new AssertionError("no mx listener in listeners.json: " + json);
     }
     return ports;
@@ -208,6 +223,38 @@ final class MtaProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGSTOP: the process stays with its sockets open and does nothing, as if frozen, until it is
+   * killed; {@link #stopped()} tells when the kernel has stopped it. {@link #close()} then kills it
+   * (a stopped process would not act on SIGTERM).
+   */
+  void suspend() throws IOException, InterruptedException {
+    Process signal = new ProcessBuilder("kill", "-STOP", Long.toString(process.pid())).start();
+    if (signal.waitFor() != 0) {
+      throw new AssertionError("kill -STOP " + process.pid() + " failed with " + signal.exitValue());
+    }
+    suspended = true;
+  }
+
+  /** Whether every thread of the process is stopped by a signal (Linux: state T in {@code /proc/<pid>/task/<tid>/stat}). */
+  boolean stopped() throws IOException {
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+      for (Path task : tasks.toList()) {
+        // "tid (comm) state ...": comm may hold spaces and parentheses, the state follows the last ')'.
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (NoSuchFileException exited) {
+          continue;
+        }
+        if (stat.charAt(stat.lastIndexOf(')') + 2) != 'T') {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** SIGTERM, then waits for the process to exit. */
   void stop() throws InterruptedException {
     process.destroy();
@@ -243,7 +290,11 @@ final class MtaProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     if (process != null && process.isAlive()) {
-      stop();
+      if (suspended) {
+        kill();
+      } else {
+        stop();
+      }
     }
   }
 }

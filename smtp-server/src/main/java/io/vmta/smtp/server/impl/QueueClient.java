@@ -25,7 +25,8 @@ import java.util.Set;
  * first, else round robin over the members with a queue) and sends to that node's own address,
  * {@link QueueAddresses#submitOn}: the clustered event bus does not fail a request whose
  * receiver leaves the cluster (it waits for the send timeout), so this client watches the
- * membership while requests are pending and fails those whose node has left.
+ * membership while requests are pending and fails those whose node has left. With no member
+ * that has a queue it fails at once (NO_HANDLERS), unless this node has a local-only one.
  * One instance per server verticle; used on its event loop only.
  */
 final class QueueClient {
@@ -57,8 +58,11 @@ final class QueueClient {
     return nodes.withQueue().compose(withQueue -> {
       String node = choose(nodes.self(), withQueue);
       if (node == null) {
-        // No queue in the cluster (NO_HANDLERS at once), or only a local-only consumer here.
-        return request(QueueAddresses.SUBMIT, message, delivery);
+        // No member has a queue: only a local-only consumer here can take it, else NO_HANDLERS at
+        // once. Not the clustered address: a queue node killed outright leaves its registration
+        // behind for a moment after its member is gone, and a request the event bus routes there
+        // fails to connect but waits for its timeout (QueueClientTest, ClusterCrashTest).
+        return request(QueueAddresses.SUBMIT, message, new DeliveryOptions(delivery).setLocalOnly(true));
       }
       return tracked(node, request(QueueAddresses.submitOn(node), message, delivery))
           .recover(e -> noHandlers(e)

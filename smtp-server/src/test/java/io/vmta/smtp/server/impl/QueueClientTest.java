@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.test.fakecluster.FakeClusterManager;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.core.queue.QueueAddresses;
@@ -85,6 +87,24 @@ class QueueClientTest {
   void noQueueInTheClusterFailsAtOnce() throws Exception {
     Vertx server = node();
     node();
+    Context loop = server.getOrCreateContext();
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> await(submit(loop, client(loop))))
+        .cause().isInstanceOfSatisfying(ReplyException.class,
+            e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5_000);
+  }
+
+  @Test
+  void aQueueRegistrationThatOutlivesItsNodeIsNotUsed() throws Exception {
+    // What a queue node killed with SIGKILL leaves behind for a moment: its member is gone, its
+    // registrations are still being removed. A request routed there would wait for its timeout.
+    Vertx server = node();
+    node();
+    Promise<Void> added = Promise.promise();
+    ((VertxInternal) server).clusterManager()
+        .addRegistration(QueueAddresses.SUBMIT, new RegistrationInfo("dead-node", 1, false), added);
+    await(added.future());
     Context loop = server.getOrCreateContext();
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> await(submit(loop, client(loop))))
