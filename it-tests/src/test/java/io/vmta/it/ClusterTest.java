@@ -350,17 +350,23 @@ class ClusterTest {
   /** Completes once {@code condition} holds (checked every 20 ms on {@code vertx}); fails after {@code within}. */
   private static Future<Void> until(Vertx vertx, java.util.function.BooleanSupplier condition, Duration within) {
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    long deadline = System.nanoTime() + within.toNanos();
-    vertx.setPeriodic(1, 20, id -> {
-      if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
-        done.tryComplete();
-      } else if (System.nanoTime() > deadline) {
-        vertx.cancelTimer(id);
-        done.tryFail("condition not met within " + within);
-      }
-    });
+    check(vertx, condition, System.nanoTime() + within.toNanos(), within, done);
     return done.future();
+  }
+
+  /**
+   * One-shot timers rather than a periodic one: in Vert.x 5.0.7, cancelling a periodic timer from
+   * its first run throws a NullPointerException.
+   */
+  private static void check(Vertx vertx, java.util.function.BooleanSupplier condition, long deadline, Duration within,
+      io.vertx.core.Promise<Void> done) {
+    if (condition.getAsBoolean()) {
+      done.tryComplete();
+    } else if (System.nanoTime() > deadline) {
+      done.tryFail("condition not met within " + within);
+    } else {
+      vertx.setTimer(20, id -> check(vertx, condition, deadline, within, done));
+    }
   }
 
   /** The queue id in "250 2.0.0 Ok: queued as ID". */
