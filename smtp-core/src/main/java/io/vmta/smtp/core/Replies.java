@@ -27,6 +27,8 @@ public final class Replies {
   public static final Reply TIMEOUT = Reply.of(421, "4.4.2", "Error: timeout exceeded");
   /** 451 4.3.0: the message could not be stored; nothing was kept. */
   public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Error: queue file write error");
+  /** 451 4.3.0: no queue answered (none running, or it left or stalled); nothing was kept. */
+  public static final Reply QUEUE_UNAVAILABLE = Reply.of(451, "4.3.0", "Error: queue unavailable, try again later");
   /** 452 4.5.3: recipient limit reached; the ones accepted so far stay (RFC 5321 section 4.5.3.1.10). */
   public static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Error: too many recipients");
   /** 454 4.7.0: STARTTLS is offered but TLS cannot start now (RFC 3207 section 4). */

@@ -37,6 +37,7 @@ class RepliesTest {
       "NUL_IN_MESSAGE, 554 5.6.0 Error: NUL in message",
       "MESSAGE_LINE_TOO_LONG, 554 5.6.0 Error: message line longer than 1000 octets",
       "LOCAL_ERROR, 451 4.3.0 Error: queue file write error",
+      "QUEUE_UNAVAILABLE, '451 4.3.0 Error: queue unavailable, try again later'",
       "TOO_MANY_ERRORS, 421 4.7.0 Error: too many errors",
       "TIMEOUT, 421 4.4.2 Error: timeout exceeded",
       "SYNC_ERROR, 554 5.5.0 Error: SMTP protocol synchronization",

@@ -164,7 +164,7 @@ class SmtpDialogueTest {
       c.command("MAIL FROM:<a@example.org>");
       c.command("RCPT TO:<alice@example.test>");
       c.command("DATA");
-      assertThat(c.command("hello\r\n.").last()).startsWith("451 4.3.0 ");
+      assertThat(c.command("hello\r\n.").last()).isEqualTo("451 4.3.0 Error: queue file write error");
       assertThat(c.command("RCPT TO:<alice@example.test>").code()).isEqualTo(503);
     }
   }

@@ -1,6 +1,8 @@
 package io.vmta.smtp.server.impl;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vmta.smtp.core.Replies;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.SmtpCommand;
@@ -121,7 +123,9 @@ final class MessageReceiver {
         })
         .onFailure(e -> {
           log.warn("{}: queue did not take message from [{}]: {}", tx.id(), conn.clientIp, e.toString());
-          conn.reply(Replies.LOCAL_ERROR);
+          // The queue's own refusal (its write failed) or no queue at all: both keep nothing.
+          boolean refusedByQueue = e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE;
+          conn.reply(refusedByQueue ? Replies.LOCAL_ERROR : Replies.QUEUE_UNAVAILABLE);
         }));
   }
 }
