@@ -24,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +34,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static io.vmta.it.ClusterTesting.await;
+import static io.vmta.it.ClusterTesting.awaitEvent;
+import static io.vmta.it.ClusterTesting.blockMailbox;
+import static io.vmta.it.ClusterTesting.freePort;
+import static io.vmta.it.ClusterTesting.ms;
+import static io.vmta.it.ClusterTesting.queueId;
+import static io.vmta.it.ClusterTesting.send;
+import static io.vmta.it.ClusterTesting.sendUntilQueued;
+import static io.vmta.it.ClusterTesting.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -133,8 +140,8 @@ class ClusterTest {
     assertThat(firstReply).startsWith("250 ");
     Maildirs.awaitContaining(Maildirs.newDir(dataB, "alice@example.test"), first, Maildirs.DELIVERY_TIMEOUT);
     assertThat(Maildirs.allMail(dataA)).isEmpty();
-    assertThat(awaitEvent("queued", queueId(firstReply)).getString("from")).isEqualTo("sender@example.org");
-    assertThat(awaitEvent("sent", queueId(firstReply)).getString("to")).isEqualTo("alice@example.test");
+    assertThat(awaitEvent(events, "queued", queueId(firstReply)).getString("from")).isEqualTo("sender@example.org");
+    assertThat(awaitEvent(events, "sent", queueId(firstReply)).getString("to")).isEqualTo("alice@example.test");
 
     // 2. B cannot deliver to bob yet (a plain file where his Maildir belongs), but acknowledges the message.
     Path bobBox = blockMailbox(dataB, "bob");
@@ -157,7 +164,7 @@ class ClusterTest {
     Files.delete(bobBox);
     await(vertxB.deployVerticle(new MtaVerticle(b, 1)));
     Maildirs.awaitContaining(Maildirs.newDir(dataB, "bob@example.test"), second, Maildirs.DELIVERY_TIMEOUT);
-    awaitEvent("removed", secondId);
+    awaitEvent(events, "removed", secondId);
     assertThat(Maildirs.containing(Maildirs.allMail(dataB), third)).as("the refused message").isEmpty();
   }
 
@@ -181,7 +188,7 @@ class ClusterTest {
     String reply = send(smtpPort, "bob@example.test", kept);
     assertThat(reply).startsWith("250 ");
     String keptId = queueId(reply);
-    awaitEvent("deferred", keptId);
+    awaitEvent(events, "deferred", keptId);
 
     // B's whole Vert.x leaves the cluster: no queue node, 451 at once.
     String oldB = QueueNodes.of(vertxB).orElseThrow().self();
@@ -207,13 +214,13 @@ class ClusterTest {
     await(vertxB2.deployVerticle(new MtaVerticle(b2, 1)));
     log.info("a new B joined and deployed its queue in {} ms", ms(t2));
     long t3 = System.nanoTime();
-    String probe = sendUntilQueued(smtpPort, "alice@example.test", Duration.ofSeconds(30));
+    String probe = sendUntilQueued(smtpPort, "alice@example.test", Duration.ofSeconds(30), new ArrayList<>());
     log.info("A queued on the new B after {} ms", ms(t3));
     Maildirs.awaitContaining(Maildirs.newDir(dataB, "alice@example.test"), probe, Maildirs.DELIVERY_TIMEOUT);
 
     // What the old B acknowledged is delivered by the new one, once.
     Maildirs.awaitContaining(Maildirs.newDir(dataB, "bob@example.test"), kept, Maildirs.DELIVERY_TIMEOUT);
-    awaitEvent("removed", keptId);
+    awaitEvent(events, "removed", keptId);
     assertThat(Maildirs.containing(Maildirs.files(Maildirs.newDir(dataB, "bob@example.test")), kept)).hasSize(1);
     assertThat(Maildirs.containing(Maildirs.allMail(dataB), refused)).as("the refused message").isEmpty();
     assertThat(dataA.resolve("spool")).doesNotExist();
@@ -305,97 +312,5 @@ class ClusterTest {
     MtaVerticle server = new MtaVerticle(options, 1);
     await(vertx.deployVerticle(server));
     return server.boundListeners().get(0).getPort();
-  }
-
-  /** A plain file where the Maildir of {@code user} belongs, so that delivery to it fails until it is removed. */
-  private static Path blockMailbox(Path dataDir, String user) throws Exception {
-    Path box = dataDir.resolve("mail").resolve("example.test").resolve(user);
-    Files.createDirectories(box.getParent());
-    Files.writeString(box, "not a directory");
-    return box;
-  }
-
-  /** One message to {@code rcpt} with {@code marker} in its subject; the reply to the end of DATA. */
-  private static String send(int port, String rcpt, String marker) throws Exception {
-    try (TestSmtpClient c = new TestSmtpClient("127.0.0.1", port)) {
-      assertThat(c.read().code()).isEqualTo(220);
-      assertThat(c.command("EHLO client.example.org").code()).isEqualTo(250);
-      assertThat(c.command("MAIL FROM:<sender@example.org>").code()).isEqualTo(250);
-      assertThat(c.command("RCPT TO:<" + rcpt + ">").code()).isEqualTo(250);
-      assertThat(c.command("DATA").code()).isEqualTo(354);
-      return c.command("Subject: " + marker + "\r\n\r\nacross the cluster\r\n.").last();
-    }
-  }
-
-  /**
-   * Sends messages until one is queued (the cluster may take a moment to show a new queue node to
-   * A), each refused one with 451 and nothing else; the marker of the queued one.
-   */
-  private static String sendUntilQueued(int port, String rcpt, Duration within) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    int refused = 0;
-    while (true) {
-      String marker = "probe-" + UUID.randomUUID();
-      String reply = send(port, rcpt, marker);
-      if (reply.startsWith("250 ")) {
-        log.info("queued after {} refusal(s)", refused);
-        return marker;
-      }
-      assertThat(reply).startsWith("451 4.3.0");
-      refused++;
-      assertThat(System.nanoTime()).as("a queue node answers within %s", within).isLessThan(deadline);
-    }
-  }
-
-  /** Completes once {@code condition} holds (checked every 20 ms on {@code vertx}); fails after {@code within}. */
-  private static Future<Void> until(Vertx vertx, java.util.function.BooleanSupplier condition, Duration within) {
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    check(vertx, condition, System.nanoTime() + within.toNanos(), within, done);
-    return done.future();
-  }
-
-  /**
-   * One-shot timers rather than a periodic one: in Vert.x 5.0.7, cancelling a periodic timer from
-   * its first run throws a NullPointerException.
-   */
-  private static void check(Vertx vertx, java.util.function.BooleanSupplier condition, long deadline, Duration within,
-      io.vertx.core.Promise<Void> done) {
-    if (condition.getAsBoolean()) {
-      done.tryComplete();
-    } else if (System.nanoTime() > deadline) {
-      done.tryFail("condition not met within " + within);
-    } else {
-      vertx.setTimer(20, id -> check(vertx, condition, deadline, within, done));
-    }
-  }
-
-  /** The queue id in "250 2.0.0 Ok: queued as ID". */
-  private static String queueId(String reply) {
-    return reply.substring(reply.lastIndexOf(' ') + 1).trim();
-  }
-
-  private JsonObject awaitEvent(String event, String id) throws InterruptedException {
-    long deadline = System.nanoTime() + Maildirs.DELIVERY_TIMEOUT.toNanos();
-    while (true) {
-      JsonObject e = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-      assertThat(e).as("event %s for %s", event, id).isNotNull();
-      if (event.equals(e.getString("event")) && id.equals(e.getString("id"))) {
-        return e;
-      }
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return probe.getLocalPort();
-    }
-  }
-
-  private static long ms(long since) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }
