@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vmta.mta.config.ClusterRole;
 import io.vmta.mta.config.ConfigLoader;
+import io.vmta.mta.config.Durations;
 import io.vmta.mta.config.LimitsOptions;
 import io.vmta.mta.config.MtaOptions;
 import io.vmta.mta.config.RetryOptions;
@@ -220,14 +221,10 @@ public class MtaVerticle extends VerticleBase {
         .setAliases(options.getAliases())
         .setTrustedNetworks(options.getTrustedNetworks())
         .setRestrictSenders(options.isRestrictSenders())
-        .setShutdownGraceSeconds(ceilSeconds(limits.getShutdownGrace()))
+        .setShutdownGraceSeconds(Durations.ceilSeconds(limits.getShutdownGrace()))
         .setAuthSlowAfter(limits.getAuthSlowAfter())
         .setAuthRefuseAfter(limits.getAuthRefuseAfter())
-        .setAuthWindowSeconds(ceilSeconds(limits.getAuthWindow()));
-  }
-
-  private static int ceilSeconds(java.time.Duration d) {
-    return (int) Math.min(Integer.MAX_VALUE, (d.toMillis() + 999) / 1000);
+        .setAuthWindowSeconds(Durations.ceilSeconds(limits.getAuthWindow()));
   }
 
   private RelayOptions relayOptions() {

@@ -7,6 +7,7 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vmta.mta.CliArgs.UsageException;
 import io.vmta.mta.config.ClusterOptions;
 import io.vmta.mta.config.ConfigException;
+import io.vmta.mta.config.Durations;
 import io.vmta.mta.config.MtaOptions;
 
 import java.io.PrintStream;
@@ -115,7 +116,7 @@ final class RunCommand {
       vertx.close();
       return code[0];
     }
-    stopOnSignals(vertx, (loaded.getLimits().getShutdownGrace().toMillis() + 999) / 1000 + Cli.SHUTDOWN_SLACK_SECONDS, err);
+    stopOnSignals(vertx, Durations.ceilSeconds(loaded.getLimits().getShutdownGrace()) + Cli.SHUTDOWN_SLACK_SECONDS, err);
     return Cli.OK;
   }
 

@@ -59,4 +59,9 @@ public final class Durations {
     }
     return ms + "ms";
   }
+
+  /** Whole seconds, rounded up (a grace of 500 ms is 1 s, never 0), capped at {@link Integer#MAX_VALUE}. */
+  public static int ceilSeconds(Duration duration) {
+    return (int) Math.min(Integer.MAX_VALUE, (duration.toMillis() + 999) / 1000);
+  }
 }
