@@ -38,6 +38,7 @@ import static io.vmta.it.ClusterTesting.await;
 import static io.vmta.it.ClusterTesting.awaitEvent;
 import static io.vmta.it.ClusterTesting.blockMailbox;
 import static io.vmta.it.ClusterTesting.freePort;
+import static io.vmta.it.ClusterTesting.inData;
 import static io.vmta.it.ClusterTesting.ms;
 import static io.vmta.it.ClusterTesting.queueId;
 import static io.vmta.it.ClusterTesting.send;
@@ -247,12 +248,7 @@ class ClusterTest {
       await(blackHole.completion());
     }
 
-    try (TestSmtpClient c = new TestSmtpClient("127.0.0.1", smtpPort)) {
-      assertThat(c.read().code()).isEqualTo(220);
-      assertThat(c.command("EHLO client.example.org").code()).isEqualTo(250);
-      assertThat(c.command("MAIL FROM:<sender@example.org>").code()).isEqualTo(250);
-      assertThat(c.command("RCPT TO:<alice@example.test>").code()).isEqualTo(250);
-      assertThat(c.command("DATA").code()).isEqualTo(354);
+    try (TestSmtpClient c = inData(smtpPort, "alice@example.test")) {
       c.send("Subject: held\r\n\r\nheld by a node that leaves\r\n.\r\n");
       assertThat(held.poll(30, TimeUnit.SECONDS)).as("the message reached B").isNotNull();
 

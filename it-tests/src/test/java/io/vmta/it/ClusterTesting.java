@@ -37,14 +37,25 @@ final class ClusterTesting {
     return box;
   }
 
-  /** One message to {@code rcpt} with {@code marker} in its subject; the reply to the end of DATA. */
-  static String send(int port, String rcpt, String marker) throws Exception {
-    try (TestSmtpClient c = new TestSmtpClient("127.0.0.1", port)) {
+  /** A client on {@code port} whose transaction to {@code rcpt} has reached DATA (354): the body is next. */
+  static TestSmtpClient inData(int port, String rcpt) throws Exception {
+    TestSmtpClient c = new TestSmtpClient("127.0.0.1", port);
+    try {
       assertThat(c.read().code()).isEqualTo(220);
       assertThat(c.command("EHLO client.example.org").code()).isEqualTo(250);
       assertThat(c.command("MAIL FROM:<sender@example.org>").code()).isEqualTo(250);
       assertThat(c.command("RCPT TO:<" + rcpt + ">").code()).isEqualTo(250);
       assertThat(c.command("DATA").code()).isEqualTo(354);
+      return c;
+    } catch (Exception | AssertionError e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** One message to {@code rcpt} with {@code marker} in its subject; the reply to the end of DATA. */
+  static String send(int port, String rcpt, String marker) throws Exception {
+    try (TestSmtpClient c = inData(port, rcpt)) {
       return c.command("Subject: " + marker + "\r\n\r\nacross the cluster\r\n.").last();
     }
   }
