@@ -278,7 +278,7 @@ class ClusterCrashTest {
         .put("domains", new JsonArray().add("example.test"))
         .put("users", users.toString())
         .put("tls", new JsonObject().put("certPath", certificate.certificatePath()).put("keyPath", certificate.privateKeyPath()))
-        .put("limits", new JsonObject().put("commandTimeout", QUEUE_TIMEOUT))
+        .put("limits", new JsonObject().put("queueTimeout", QUEUE_TIMEOUT))
         .put("cluster", cluster("server", port, member)));
   }
 

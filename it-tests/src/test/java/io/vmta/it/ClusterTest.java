@@ -283,7 +283,7 @@ class ClusterTest {
         .put("domains", new JsonArray().add("example.test"))
         .put("users", users.toString())
         .put("tls", new JsonObject().put("certPath", certificate.certificatePath()).put("keyPath", certificate.privateKeyPath()))
-        .put("limits", new JsonObject().put("commandTimeout", queueTimeout))
+        .put("limits", new JsonObject().put("queueTimeout", queueTimeout))
         .put("relay", new JsonObject().put("retry", new JsonObject().put("initialDelay", "1s")))
         .put("cluster", new JsonObject().put("enabled", true).put("roles", new JsonArray().add(role))
             .put("host", "127.0.0.1").put("port", port).put("members", new JsonArray().add("127.0.0.1:" + member))));

@@ -128,7 +128,7 @@ class MtaVerticleTest {
         .put("tls", new JsonObject().put("certPath", notPem.toString()).put("keyPath", notPem.toString())));
     Throwable failure = vertx.deployVerticle(new MtaVerticle(options, 1)).toCompletionStage().toCompletableFuture()
         .handle((id, e) -> e).get(60, TimeUnit.SECONDS);
-    assertThat(failure).isInstanceOf(io.vmta.mta.config.ConfigException.class);
+    assertThat(failure).isInstanceOf(io.vmta.smtp.core.config.ConfigException.class);
     assertThat(failure.getMessage()).startsWith("tls: cannot use the certificate and key");
   }
 

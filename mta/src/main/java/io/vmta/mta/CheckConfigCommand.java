@@ -3,7 +3,7 @@ package io.vmta.mta;
 import io.vmta.mta.CliArgs.UsageException;
 import io.vmta.mta.config.ClusterOptions;
 import io.vmta.mta.config.ClusterRole;
-import io.vmta.mta.config.ConfigException;
+import io.vmta.smtp.core.config.ConfigException;
 import io.vmta.mta.config.ManagementOptions;
 import io.vmta.mta.config.MtaOptions;
 import io.vmta.smtp.server.ListenerOptions;
@@ -58,6 +58,7 @@ final class CheckConfigCommand {
       return Cli.FAILED;
     }
     console.out().println("configuration OK: " + (file == null ? "(embedded defaults)" : file));
+    checked.options().getWarnings().forEach(w -> console.out().println("warning: " + w));
     console.out().print(summary(checked));
     console.out().flush();
     return Cli.OK;
@@ -72,14 +73,14 @@ final class CheckConfigCommand {
     line(text, "hostname", o.getHostname());
     line(text, "dataDir", absolute(o.getDataDir()));
     line(text, "listeners", cluster.getRoles().contains(ClusterRole.SERVER)
-        ? o.getListeners().stream().map(CheckConfigCommand::listener).collect(Collectors.joining(", "))
+        ? o.getServer().getListeners().stream().map(CheckConfigCommand::listener).collect(Collectors.joining(", "))
         : "none (no server role)");
     line(text, "domains", String.join(", ", o.getDomains()));
     String users = absolute(o.getUsers());
     line(text, "users", java.nio.file.Files.exists(Path.of(users))
         ? checked.users().size() + " in " + users : "none (no file " + users + ")");
-    line(text, "tls", o.getTls().isConfigured()
-        ? o.getTls().getCertPath() + ", " + o.getTls().getKeyPath()
+    line(text, "tls", o.getServer().getCertPath() != null
+        ? o.getServer().getCertPath() + ", " + o.getServer().getKeyPath()
         : "self-signed, generated into " + absolute(o.getDataDir()) + "/tls on the first start");
     line(text, "roles", Stream.of(ClusterRole.values()).filter(cluster.getRoles()::contains)
         .map(ClusterRole::jsonName).collect(Collectors.joining(", "))

@@ -2,7 +2,7 @@ package io.vmta.mta;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vmta.mta.config.ConfigException;
+import io.vmta.smtp.core.config.ConfigException;
 import io.vmta.mta.config.ConfigLoader;
 import io.vmta.mta.config.MtaOptions;
 import io.vmta.smtp.auth.UsersFile;
@@ -41,7 +41,7 @@ final class ConfigFiles {
    */
   static Checked check(Path file) {
     return onVertx(vertx -> (file == null ? Future.succeededFuture(ConfigLoader.defaults()) : ConfigLoader.load(vertx, file))
-        .compose(options -> ConfigLoader.checkTls(vertx, options.getTls())
+        .compose(options -> ConfigLoader.checkTls(vertx, options.getServer())
             .compose(v -> ConfigLoader.loadUsers(vertx, options))
             .map(users -> new Checked(options, users))
             // Named like the errors of ConfigLoader.load: "mta.yaml: users: ...".

@@ -51,7 +51,7 @@ record ManagementEndpoint(URI url, String token) {
     return new ManagementEndpoint(base, token);
   }
 
-  /** Loads a configuration file (a {@link io.vmta.mta.config.ConfigException} when it is bad). */
+  /** Loads a configuration file (a {@link io.vmta.smtp.core.config.ConfigException} when it is bad). */
   @FunctionalInterface
   interface ConfigSource {
     /** The validated options of {@code file}. */

@@ -9,10 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vmta.mta.config.ClusterRole;
 import io.vmta.mta.config.ConfigLoader;
-import io.vmta.mta.config.Durations;
-import io.vmta.mta.config.LimitsOptions;
 import io.vmta.mta.config.MtaOptions;
-import io.vmta.mta.config.RetryOptions;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vmta.smtp.auth.UsersAuthenticationProvider;
 import io.vmta.smtp.auth.UsersFile;
@@ -87,7 +84,7 @@ public class MtaVerticle extends VerticleBase {
     metrics = new MtaMetrics(MtaMetrics.defaultRegistry());
     // A bad certificate or key is a configuration error (tls.*), not a failure to bind later.
     Future<Void> tlsChecked = roles.contains(ClusterRole.SERVER)
-        ? ConfigLoader.checkTls(vertx, options.getTls()) : Future.succeededFuture();
+        ? ConfigLoader.checkTls(vertx, options.getServer()) : Future.succeededFuture();
     return tlsChecked.compose(c -> vertx.executeBlocking(() -> prepare(dataDir)))
         .compose(tls -> ConfigLoader.loadUsers(vertx, options).compose(users ->
             deployRelay(dataDir, users)
@@ -113,7 +110,7 @@ public class MtaVerticle extends VerticleBase {
     return metrics.followQueue(vertx, queue::size)
         .compose(m -> vertx.deployVerticle(new RelayVerticle(relayOptions())))
         .compose(r -> vertx.deployVerticle(queue
-            .stopAfter(this::serversStopped, options.getLimits().getShutdownGrace().toMillis() + QUEUE_STOP_SLACK_MILLIS)));
+            .stopAfter(this::serversStopped, options.getServer().getShutdownGrace().toMillis() + QUEUE_STOP_SLACK_MILLIS)));
   }
 
   /** The management endpoint, on every node: /health checks the parts this node's roles give it. */
@@ -198,59 +195,27 @@ public class MtaVerticle extends VerticleBase {
     return List.copyOf(out);
   }
 
+  /** The server's part of the configuration, with the users file's mailboxes and the TLS pair in use. */
   private SmtpServerOptions serverOptions(String[] tls, UsersFile users) {
-    LimitsOptions limits = options.getLimits();
-    return new SmtpServerOptions()
-        .setHostname(options.getHostname())
-        .setListeners(options.getListeners().stream()
-            .map(l -> new ListenerOptions(l)).toList())
-        .setCertPath(tls[0])
-        .setKeyPath(tls[1])
-        .setMaxMessageSize(limits.getMaxMessageSize())
-        .setMaxRecipients(limits.getMaxRecipients())
-        .setMaxConnections(limits.getMaxConnections())
-        .setMaxConnectionsPerIp(limits.getMaxConnectionsPerIp())
-        .setMaxErrors(limits.getMaxErrors())
-        .setIdleTimeoutSeconds((int) limits.getIdleTimeout().toSeconds())
-        .setDataTimeoutSeconds((int) limits.getDataTimeout().toSeconds())
-        .setQueueTimeoutSeconds((int) limits.getCommandTimeout().toSeconds())
-        .setMaxCommandLine(limits.getMaxCommandLine())
-        .setMaxLineLength(limits.getMaxLineLength())
-        .setDomains(options.getDomains())
+    return new SmtpServerOptions(options.getServer())
         .setLocalUsers(new ArrayList<>(users.addresses()))
-        .setAliases(options.getAliases())
-        .setTrustedNetworks(options.getTrustedNetworks())
-        .setRestrictSenders(options.isRestrictSenders())
-        .setShutdownGraceSeconds(Durations.ceilSeconds(limits.getShutdownGrace()))
-        .setAuthSlowAfter(limits.getAuthSlowAfter())
-        .setAuthRefuseAfter(limits.getAuthRefuseAfter())
-        .setAuthWindowSeconds(Durations.ceilSeconds(limits.getAuthWindow()));
+        .setTls(tls[0], tls[1]);
   }
 
+  /** The relay's part, with what the MTA derives: its EHLO name and, for the mail loop check, its names and ports. */
   private RelayOptions relayOptions() {
-    io.vmta.mta.config.RelayOptions relay = options.getRelay();
-    return new RelayOptions()
-        .setDnsServers(relay.getDnsServers())
-        .setPort(relay.getPort())
-        .setSmarthost(relay.getSmarthost() == null ? null : RelayOptions.Smarthost.fromJson(relay.getSmarthost()))
-        .setClient(new ClientOptions().setHeloName(options.getHostname()))
-        // An MX naming this host, or this machine on a port we listen on, is us: a mail loop.
-        .setRequireTls(relay.getRequireTls())
+    return new RelayOptions(options.getRelay())
+        .setClient(new ClientOptions(options.getRelay().getClient()).setHeloName(options.getHostname()))
         .setLocalNames(List.of(options.getHostname()))
-        .setLocalPorts(options.getListeners().stream().map(l -> l.getPort()).filter(p -> p > 0).distinct().toList());
+        .setLocalPorts(options.getServer().getListeners().stream().map(ListenerOptions::getPort)
+            .filter(p -> p > 0).distinct().toList());
   }
 
+  /** The queue's part, with the users file's mailboxes and an absolute data directory. */
   private QueueOptions queueOptions(Path dataDir, UsersFile users) {
-    RetryOptions retry = options.getRelay().getRetry();
-    return new QueueOptions()
+    return new QueueOptions(options.getQueue())
         .setDataDir(dataDir.toString())
-        .setHostname(options.getHostname())
-        .setDomains(options.getDomains())
-        .setLocalUsers(new ArrayList<>(users.addresses()))
-        .setAliases(options.getAliases())
-        .setInitialDelaySeconds(Math.max(1, retry.getInitialDelay().toSeconds()))
-        .setMaxDelaySeconds(Math.max(1, retry.getMaxDelay().toSeconds()))
-        .setMaxAgeSeconds(retry.getMaxAge().toSeconds());
+        .setLocalUsers(new ArrayList<>(users.addresses()));
   }
 
   /**
@@ -263,8 +228,8 @@ public class MtaVerticle extends VerticleBase {
     if (!roles.contains(ClusterRole.SERVER)) {
       return null;  // no listeners here, so no certificate to present
     }
-    if (options.getTls().isConfigured()) {
-      return new String[] {options.getTls().getCertPath(), options.getTls().getKeyPath()};
+    if (options.getServer().getCertPath() != null) {
+      return new String[] {options.getServer().getCertPath(), options.getServer().getKeyPath()};
     }
     Path dir = dataDir.resolve("tls");
     Path cert = dir.resolve("cert.pem");

@@ -3,7 +3,7 @@ package io.vmta.mta;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vmta.mta.CliArgs.UsageException;
-import io.vmta.mta.config.ConfigException;
+import io.vmta.smtp.core.config.ConfigException;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -6,9 +6,11 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vmta.mta.CliArgs.UsageException;
 import io.vmta.mta.config.ClusterOptions;
-import io.vmta.mta.config.ConfigException;
-import io.vmta.mta.config.Durations;
+import io.vmta.smtp.core.config.ConfigException;
+import io.vmta.smtp.core.config.Durations;
 import io.vmta.mta.config.MtaOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * starts the MTA and returns once it is up; SIGTERM or SIGINT stop it with exit status 0.
  */
 final class RunCommand {
+
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
   /** The usage of this command. */
   static final String USAGE = String.join("\n",
@@ -79,6 +83,7 @@ final class RunCommand {
       err.println("vmta: start-up failed: " + e.getMessage());
       return Cli.FAILED;
     }
+    loaded.getWarnings().forEach(w -> log.warn("configuration: {}", w));
     boolean clustered = clusterFlag || loaded.getCluster().isEnabled();
     if (clustered) {
       loaded.setCluster(new ClusterOptions(loaded.getCluster()).setEnabled(true));
@@ -116,7 +121,7 @@ final class RunCommand {
       vertx.close();
       return code[0];
     }
-    stopOnSignals(vertx, Durations.ceilSeconds(loaded.getLimits().getShutdownGrace()) + Cli.SHUTDOWN_SLACK_SECONDS, err);
+    stopOnSignals(vertx, Durations.ceilSeconds(loaded.getServer().getShutdownGrace()) + Cli.SHUTDOWN_SLACK_SECONDS, err);
     return Cli.OK;
   }
 

@@ -56,7 +56,7 @@ class CliQueueCommandTest {
         .setDomains(List.of("example.test"))
         .setLocalUsers(List.of("alice@example.test", "bob@example.test"))
         // No retry comes by itself during a test: only those the commands ask for.
-        .setInitialDelaySeconds(600))));
+        .setInitialDelay(java.time.Duration.ofMinutes(10)))));
     url = "http://127.0.0.1:" + deployManagement(vertx, new ManagementOptions().setPort(0));
   }
 

@@ -9,7 +9,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vmta.mta.config.ConfigException;
+import io.vmta.smtp.core.config.ConfigException;
 import io.vmta.mta.config.ManagementOptions;
 import io.vmta.smtp.core.queue.QueueAddresses;
 import io.vmta.smtp.server.ListenerMode;

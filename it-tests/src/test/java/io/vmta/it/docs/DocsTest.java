@@ -5,7 +5,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vmta.mta.Cli;
 import io.vmta.mta.Console;
-import io.vmta.mta.config.LimitsOptions;
+import io.vmta.smtp.server.SmtpServerOptions;
 import io.vmta.mta.config.MtaOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +34,7 @@ class DocsTest {
   private static final Path EXAMPLES =
       Path.of("src", "test", "java", "io", "vmta", "it", "docs", "EmbeddingExamplesTest.java");
   /** The longest a SIGTERM'd MTA with the default grace takes: the grace plus Cli's slack. */
-  private static final long SHUTDOWN_SECONDS = LimitsOptions.DEFAULT_SHUTDOWN_GRACE.toSeconds() + Cli.SHUTDOWN_SLACK_SECONDS;
+  private static final long SHUTDOWN_SECONDS = SmtpServerOptions.DEFAULT_SHUTDOWN_GRACE.toSeconds() + Cli.SHUTDOWN_SLACK_SECONDS;
 
   @Test
   void embeddingSnippetsAreTheTaggedRegionsOfTheExamplesTest() throws IOException {

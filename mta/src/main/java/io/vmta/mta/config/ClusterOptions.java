@@ -2,6 +2,11 @@ package io.vmta.mta.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vmta.smtp.core.config.Checks;
+import io.vmta.smtp.core.config.ConfigException;
+import io.vmta.smtp.core.config.ConfigReader;
+import io.vmta.smtp.core.config.JsonOptions;
+import io.vmta.smtp.core.config.Names;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -45,11 +50,11 @@ public class ClusterOptions extends JsonOptions {
 
   /** Reads and validates JSON; errors name keys as {@code cluster.roles[0]}. */
   public ClusterOptions(JsonObject json) {
-    this(json, "cluster");
+    this(ConfigReader.root(json, "cluster"));
   }
 
-  ClusterOptions(JsonObject json, String path) {
-    ConfigReader r = new ConfigReader(json, path, "enabled", "roles", "host", "port", "members");
+  /** Reads the {@code cluster} object and ends its reader. */
+  ClusterOptions(ConfigReader r) {
     enabled = r.bool("enabled", DEFAULT_ENABLED);
     List<String> names = r.strings("roles", null, (s, p) -> {
       try {
@@ -66,7 +71,8 @@ public class ClusterOptions extends JsonOptions {
     }
     host = Names.host(r.string("host", DEFAULT_HOST), r.key("host"));
     port = r.port("port", DEFAULT_PORT, 0);
-    members = List.copyOf(r.strings("members", DEFAULT_MEMBERS, Names::host));
+    members = r.strings("members", DEFAULT_MEMBERS, Names::host);
+    r.end();
   }
 
   /** These options as configuration JSON. */
@@ -125,10 +131,7 @@ public class ClusterOptions extends JsonOptions {
 
   /** Sets the cluster port (0-65535). */
   public ClusterOptions setPort(int port) {
-    if (port < 0 || port > 65535) {
-      throw ConfigReader.bad("port", "a port number (0-65535)", port);
-    }
-    this.port = port;
+    this.port = Checks.port("cluster.port", port, 0);
     return this;
   }
 

@@ -9,6 +9,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.auth.UsersFile;
+import io.vmta.smtp.core.config.ConfigException;
+import io.vmta.smtp.server.SmtpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,16 +58,15 @@ public final class ConfigLoader {
         .compose(json -> {
           MtaOptions options = new MtaOptions(json);
           options.setUsers(options.resolveUsers(configDir).toString());
-          TlsOptions tls = options.getTls();
-          if (tls.isConfigured()) {
-            tls.setPaths(configDir.resolve(tls.getCertPath()).normalize().toString(),
+          SmtpServerOptions tls = options.getServer();
+          boolean configured = tls.getCertPath() != null;
+          if (configured) {
+            tls.setTls(configDir.resolve(tls.getCertPath()).normalize().toString(),
                 configDir.resolve(tls.getKeyPath()).normalize().toString());
           }
           return requireFile(vertx, json.getValue("users") != null, "users", options.getUsers())
-              .compose(v -> requireFile(vertx, tls.isConfigured(), "tls.certPath",
-                  tls.getCertPath()))
-              .compose(v -> requireFile(vertx, tls.isConfigured(), "tls.keyPath",
-                  tls.getKeyPath()))
+              .compose(v -> requireFile(vertx, configured, "tls.certPath", tls.getCertPath()))
+              .compose(v -> requireFile(vertx, configured, "tls.keyPath", tls.getKeyPath()))
               .map(options);
         })
         .recover(e -> Future.failedFuture(!(e instanceof ConfigException c)
@@ -97,8 +98,8 @@ public final class ConfigLoader {
    * it reads files); a {@link ConfigException} on {@code tls.*} otherwise. Nothing to check
    * without a configured pair.
    */
-  public static Future<Void> checkTls(Vertx vertx, TlsOptions tls) {
-    if (!tls.isConfigured()) {
+  public static Future<Void> checkTls(Vertx vertx, SmtpServerOptions tls) {
+    if (tls.getCertPath() == null) {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {

@@ -1,6 +1,10 @@
 package io.vmta.mta.config;
 
 import io.vertx.core.json.JsonObject;
+import io.vmta.smtp.core.config.Checks;
+import io.vmta.smtp.core.config.ConfigException;
+import io.vmta.smtp.core.config.ConfigReader;
+import io.vmta.smtp.core.config.Names;
 import java.util.Objects;
 
 /** Where the management HTTP endpoint listens; loopback by default. */
@@ -28,18 +32,19 @@ public class ManagementOptions {
 
   /** Reads and validates JSON; errors name keys as {@code management.port}. */
   public ManagementOptions(JsonObject json) {
-    this(json, "management");
+    this(ConfigReader.root(json, "management"));
   }
 
-  ManagementOptions(JsonObject json, String path) {
-    ConfigReader r = new ConfigReader(json, path, "host", "port", "token");
+  /** Reads the {@code management} object and ends its reader. */
+  ManagementOptions(ConfigReader r) {
     host = Names.host(r.string("host", DEFAULT_HOST), r.key("host"));
     port = r.port("port", DEFAULT_PORT, 0);
     token = r.string("token", null);
     if (token != null && token.isBlank()) {
       throw ConfigReader.bad(r.key("token"), "a non-empty string", token);
     }
-    validate(path);
+    validate(r.path());
+    r.end();
   }
 
   /**
@@ -109,10 +114,7 @@ public class ManagementOptions {
 
   /** Sets the port (0-65535). */
   public ManagementOptions setPort(int port) {
-    if (port < 0 || port > 65535) {
-      throw ConfigReader.bad("port", "a port number (0-65535)", port);
-    }
-    this.port = port;
+    this.port = Checks.port("management.port", port, 0);
     return this;
   }
 

@@ -1,5 +1,6 @@
 package io.vmta.mta.config;
 
+import io.vmta.smtp.core.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -61,9 +62,10 @@ class ConfigLoaderTest {
   /** The example names users.txt explicitly, so that file must exist. */
   private MtaOptions designExample() throws IOException {
     write("users.txt", "# no users yet\n");
-    MtaOptions expected = new MtaOptions().setHostname("mx.example.test")
+    MtaOptions expected = new MtaOptions().setLocal(new io.vmta.smtp.core.config.LocalMailOptions()
+        .setHostname("mx.example.test")
         .setAliases(java.util.Map.of("postmaster@example.test",
-            java.util.List.of("alice@example.test")));
+            java.util.List.of("alice@example.test"))));
     return expected.setUsers(dir.resolve("users.txt").toString());
   }
 
@@ -109,8 +111,8 @@ class ConfigLoaderTest {
         """);
     succeeds(ConfigLoader.load(vertx, file).compose(options -> {
       assertThat(options.getUsers()).isEqualTo(dir.resolve("people.txt").toString());
-      assertThat(options.getTls().getCertPath()).isEqualTo(dir.resolve("tls/cert.pem").toString());
-      assertThat(options.getTls().getKeyPath()).isEqualTo(dir.resolve("tls/key.pem").toString());
+      assertThat(options.getServer().getCertPath()).isEqualTo(dir.resolve("tls/cert.pem").toString());
+      assertThat(options.getServer().getKeyPath()).isEqualTo(dir.resolve("tls/key.pem").toString());
       return ConfigLoader.loadUsers(vertx, options);
     }), ctx, users -> assertThat(users.addresses()).containsExactly("alice@example.test"));
   }

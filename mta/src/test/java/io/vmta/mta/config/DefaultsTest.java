@@ -3,11 +3,11 @@ package io.vmta.mta.config;
 import io.vmta.smtp.server.ListenerOptions;
 
 import io.vmta.smtp.server.ListenerMode;
+import io.vmta.smtp.server.SmtpServerOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,16 +29,18 @@ class DefaultsTest {
     MtaOptions o = ConfigLoader.defaults();
     assertThat(o.getHostname()).isEqualTo("localhost");
     assertThat(o.getDataDir()).isEqualTo("./data");
-    assertThat(o.getListeners()).extracting(l -> l.getHost() + ":" + l.getPort() + " " + l.getMode())
+    assertThat(o.getServer().getListeners()).extracting(l -> l.getHost() + ":" + l.getPort() + " " + l.getMode())
         .containsExactly("0.0.0.0:2525 MX", "0.0.0.0:2587 SUBMISSION", "0.0.0.0:2465 SMTPS");
-    assertThat(o.getTls().isConfigured()).isFalse();
-    LimitsOptions limits = o.getLimits();
+    assertThat(o.getServer().getCertPath()).isNull();
+    SmtpServerOptions limits = o.getServer();
     assertThat(limits.getMaxMessageSize()).isEqualTo(26_214_400L);
     assertThat(limits.getMaxRecipients()).isEqualTo(1000);
     assertThat(limits.getMaxConnectionsPerIp()).isEqualTo(50);
     assertThat(limits.getMaxConnections()).isEqualTo(1000);
     assertThat(limits.getIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(limits.getCommandTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(limits.getQueueTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(limits.getMaxConnectionTime()).isEqualTo(Duration.ofHours(1));
+    assertThat(limits.getMaxJunkCommands()).isEqualTo(100);
     assertThat(limits.getDataTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(limits.getMaxErrors()).isEqualTo(10);
     assertThat(limits.getMaxLineLength()).isEqualTo(1000);
@@ -49,14 +51,15 @@ class DefaultsTest {
     assertThat(limits.getAuthWindow()).isEqualTo(Duration.ofMinutes(10));
     assertThat(o.getDomains()).containsExactly("example.test");
     assertThat(o.getUsers()).isEqualTo("users.txt");
-    assertThat(o.getAliases()).isEmpty();
-    assertThat(o.getTrustedNetworks()).isEmpty();
+    assertThat(o.getServer().getAliases()).isEmpty();
+    assertThat(o.getServer().getTrustedNetworks()).isEmpty();
+    assertThat(o.getServer().isRestrictSenders()).isTrue();
     assertThat(o.getRelay().getDnsServers()).isEmpty();
     assertThat(o.getRelay().getPort()).isEqualTo(25);
     assertThat(o.getRelay().getSmarthost()).isNull();
-    assertThat(o.getRelay().getRetry().getInitialDelay()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(o.getRelay().getRetry().getMaxDelay()).isEqualTo(Duration.ofHours(1));
-    assertThat(o.getRelay().getRetry().getMaxAge()).isEqualTo(Duration.ofDays(5));
+    assertThat(o.getQueue().getInitialDelay()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(o.getQueue().getMaxDelay()).isEqualTo(Duration.ofHours(1));
+    assertThat(o.getQueue().getMaxAge()).isEqualTo(Duration.ofDays(5));
     assertThat(o.getManagement().getHost()).isEqualTo("127.0.0.1");
     assertThat(o.getManagement().getPort()).isEqualTo(8025);
     assertThat(o.getCluster().isEnabled()).isFalse();
@@ -80,19 +83,59 @@ class DefaultsTest {
         """));
     assertThat(o.getHostname()).isEqualTo("mx.example.test");
     assertThat(o.getDomains()).containsExactly("example.test", "xn--bcher-kva.example");
-    assertThat(o.getAliases()).containsExactly(
+    assertThat(o.getServer().getAliases()).isEqualTo(o.getQueue().getAliases()).containsExactly(
         entry("postmaster@example.test", List.of("alice@example.test")),
         entry("abuse@example.test", List.of("a@example.test", "b@xn--bcher-kva.example")));
-    assertThat(o.trustedCidrs()).hasSize(3);
-    assertThat(o.trustedCidrs().get(0).contains(InetAddress.getByName("10.20.30.40"))).isTrue();
+    assertThat(o.getServer().getTrustedNetworks()).hasSize(3);
     assertThat(o.getRelay().dnsServerAddresses()).extracting(a -> a.getAddress().getHostAddress()
         + " " + a.getPort()).containsExactly("192.0.2.53 53", "2001:db8:0:0:0:0:0:53 5353");
-    assertThat(o.getListeners()).extracting(ListenerOptions::getMode)
+    assertThat(o.getServer().getListeners()).extracting(ListenerOptions::getMode)
         .containsExactly(ListenerMode.MX, ListenerMode.SMTPS);
-    assertThat(o.getLimits().getIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(o.getLimits().getMaxMessageSize()).isEqualTo(5_000_000_000L);
+    assertThat(o.getServer().getIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(o.getServer().getMaxMessageSize()).isEqualTo(5_000_000_000L);
     assertThat(new MtaOptions(new JsonObject().put("listeners", new io.vertx.core.json.JsonArray()))
-        .getListeners()).isEmpty();
+        .getServer().getListeners()).isEmpty();
+  }
+
+  @Test
+  void eachKeyReachesTheModuleThatOwnsIt() {
+    MtaOptions o = new MtaOptions(new JsonObject("""
+        {"hostname": "mx.example.test", "dataDir": "/srv/mta",
+         "limits": {"idleTimeout": "5m", "dataTimeout": "7m", "queueTimeout": "40s",
+                    "maxConnectionTime": "2h", "maxJunkCommands": 7, "shutdownGrace": "3s"},
+         "relay": {"port": 2526, "retry": {"initialDelay": "1m"}}}
+        """));
+    // limits.idleTimeout was read as idleTimeoutSeconds by the server's options and ignored.
+    assertThat(o.getServer().getIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(o.getServer().getDataTimeout()).isEqualTo(Duration.ofMinutes(7));
+    assertThat(o.getServer().getQueueTimeout()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(o.getServer().getMaxConnectionTime()).isEqualTo(Duration.ofHours(2));
+    assertThat(o.getServer().getMaxJunkCommands()).isEqualTo(7);
+    assertThat(o.getServer().getShutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(o.getServer().getHostname()).isEqualTo(o.getQueue().getHostname()).isEqualTo("mx.example.test");
+    assertThat(o.getQueue().getDataDir()).isEqualTo("/srv/mta");
+    assertThat(o.getQueue().getInitialDelay()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(o.getRelay().getPort()).isEqualTo(2526);
+    assertThat(o.getWarnings()).isEmpty();
+  }
+
+  @Test
+  void commandTimeoutIsReadAsQueueTimeoutWithAWarning() {
+    MtaOptions o = new MtaOptions(new JsonObject().put("limits",
+        new JsonObject().put("commandTimeout", "45s")));
+    assertThat(o.getServer().getQueueTimeout()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(o.getWarnings()).containsExactly(
+        "limits.commandTimeout is deprecated: rename it limits.queueTimeout");
+    assertThat(o.toJson().getJsonObject("limits").getString("queueTimeout")).isEqualTo("45s");
+    assertThat(new MtaOptions(o.toJson()).getWarnings()).isEmpty();
+  }
+
+  @Test
+  void dnsServersIsTheNewNameOfRelayDnsServers() {
+    MtaOptions o = new MtaOptions(new JsonObject()
+        .put("dns", new JsonObject().put("servers", new io.vertx.core.json.JsonArray().add("192.0.2.1")))
+        .put("relay", new JsonObject().put("dnsServers", new io.vertx.core.json.JsonArray().add("192.0.2.2"))));
+    assertThat(o.getRelay().getDnsServers()).containsExactly("192.0.2.1:53");
   }
 
   @Test

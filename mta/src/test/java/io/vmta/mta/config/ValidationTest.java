@@ -1,5 +1,6 @@
 package io.vmta.mta.config;
 
+import io.vmta.smtp.core.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -93,8 +94,17 @@ class ValidationTest {
       {"cluster": {"roles": []}}                       | cluster.roles: must name at least one of server, relay
       {"cluster": {"members": [5]}}                    | cluster.members[0]: must be a non-empty string, got 5
       {"cluster": {"port": 65536}}                     | cluster.port: must be a port number (0-65535), got 65536
-      {"colour": "blue"}                               | colour: unknown key; known keys are hostname, dataDir, listeners, tls, limits, domains, users, aliases, trustedNetworks, relay, management, cluster
+      {"colour": "blue"}                               | colour: unknown key; known keys are limits, hostname, domains, aliases, listeners, tls, trustedNetworks, restrictSenders, dataDir, relay, dns, users, management, cluster
       {"Hostname": "mx.example.test"}                  | Hostname: unknown key; did you mean hostname?
+      {"localUsers": ["a@example.test"]}               | localUsers: unknown key
+      {"maxConcurrentDeliveries": 3}                   | maxConcurrentDeliveries: unknown key
+      {"relay": {"client": {}}}                        | relay.client: unknown key
+      {"limits": {"idleTimeoutSeconds": 300}}          | limits.idleTimeoutSeconds: unknown key
+      {"limits": {"maxConnectionTime": "1 hour"}}      | limits.maxConnectionTime: must be a duration like
+      {"limits": {"maxJunkCommands": 0}}               | limits.maxJunkCommands: must be a positive integer, got 0
+      {"limits": {"queueTimeout": "0s"}}               | limits.queueTimeout: must be a positive duration, got "0s"
+      {"dns": {"servers": ["dns.google"]}}             | dns.servers[0]: must be an IP address with an optional port
+      {"dns": {"sevrers": []}}                         | dns.sevrers: unknown key; did you mean servers?
       """)
   void namesTheKeyAndTheProblemOnOneLine(String json, String expected) {
     ConfigException e = catchThrowableOfType(ConfigException.class,

@@ -2,148 +2,223 @@ package io.vmta.smtp.relay;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vmta.smtp.core.local.JsonLists;
+import io.vmta.smtp.core.config.Checks;
+import io.vmta.smtp.core.config.ConfigReader;
+import io.vmta.smtp.core.config.Durations;
+import io.vmta.smtp.core.config.JsonOptions;
+import io.vmta.smtp.core.config.Names;
+import io.vmta.smtp.core.local.Cidr;
 import io.vmta.smtp.relay.client.ClientOptions;
-
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Options of {@link RelayVerticle}: where the DNS servers are, which port the destination
- * servers listen on (25; tests point it elsewhere), an optional smarthost that takes all remote
- * mail, and the SMTP client's own options.
+ * Options of {@link RelayVerticle}, the {@code relay} object of the MTA configuration (whose
+ * {@code retry} belongs to {@link QueueOptions}): DNS servers, the destination port, an optional
+ * smarthost, the domains that require TLS; and, for embedders, the SMTP client, pooling and the
+ * mail loop check, which the MTA derives itself.
  */
-public final class RelayOptions {
+public final class RelayOptions extends JsonOptions {
 
+  /** Default destination SMTP port. */
   public static final int DEFAULT_PORT = 25;
+  /** Default port of a DNS server given without one. */
+  public static final int DEFAULT_DNS_PORT = 53;
+  /** Default time a DNS lookup may take. */
+  public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(5);
+  /** Default most simultaneous connections to one destination. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_DESTINATION = 10;
-  public static final long DEFAULT_DNS_TIMEOUT_MILLIS = 5000;
-  /** How long a connection that finished a transaction stays open for the next one. */
-  public static final long DEFAULT_CONNECTION_IDLE_MILLIS = 5000;
+  /** Default time a connection that finished a transaction stays open for the next one. */
+  public static final Duration DEFAULT_CONNECTION_IDLE = Duration.ofSeconds(5);
 
-  /** How to reach a smarthost: {@code starttls} (required), {@code implicit} TLS, or {@code none}. */
-  public enum SmarthostTls { STARTTLS, IMPLICIT, NONE }
+  private static final String DNS_SERVER =
+      "an IP address with an optional port, like \"192.0.2.53:53\" or \"[2001:db8::53]:53\"";
 
-  /** The one upstream server that takes all remote mail (DESIGN.md relay.smarthost). */
-  public record Smarthost(String host, int port, SmarthostTls tls, String username, String password) {
-    public Smarthost {
-      Objects.requireNonNull(host, "smarthost.host");
-      tls = tls == null ? SmarthostTls.STARTTLS : tls;
-    }
-
-    /** Reads {@code {host, port, tls, username, password}}; the port defaults by TLS mode. */
-    public static Smarthost fromJson(JsonObject json) {
-      SmarthostTls tls = SmarthostTls.valueOf(json.getString("tls", "starttls").toUpperCase(java.util.Locale.ROOT));
-      int port = json.getInteger("port", tls == SmarthostTls.IMPLICIT ? 465 : 587);
-      return new Smarthost(json.getString("host"), port, tls, json.getString("username"), json.getString("password"));
-    }
-
-    public JsonObject toJson() {
-      JsonObject json = new JsonObject().put("host", host).put("port", port)
-          .put("tls", tls.name().toLowerCase(java.util.Locale.ROOT));
-      if (username != null) {
-        json.put("username", username).put("password", password);
-      }
-      return json;
-    }
-
-    @Override
-    public String toString() {
-      return "Smarthost[" + host + ":" + port + ", " + tls + ", user=" + username + "]";
-    }
-  }
-
-  private List<String> dnsServers = new ArrayList<>();
-  private long dnsTimeoutMillis = DEFAULT_DNS_TIMEOUT_MILLIS;
+  private List<String> dnsServers = List.of();
+  private Duration dnsTimeout = DEFAULT_DNS_TIMEOUT;
   private int port = DEFAULT_PORT;
   private Smarthost smarthost;
+  private List<String> requireTls = List.of();
   private int maxConnectionsPerDestination = DEFAULT_MAX_CONNECTIONS_PER_DESTINATION;
+  private Duration connectionIdle = DEFAULT_CONNECTION_IDLE;
   private ClientOptions client = new ClientOptions();
-  private long connectionIdleMillis = DEFAULT_CONNECTION_IDLE_MILLIS;
-  private List<String> localNames = new ArrayList<>();
-  private List<Integer> localPorts = new ArrayList<>();
-  private List<String> requireTls = new ArrayList<>();
+  private List<String> localNames = List.of();
+  private List<Integer> localPorts = List.of();
 
+  /** The defaults. */
   public RelayOptions() {
   }
 
+  /** A deep copy. */
   public RelayOptions(RelayOptions other) {
     this(other.toJson());
   }
 
-  /** Reads the form written by {@link #toJson()}; a missing key keeps its default. */
+  /** Reads the {@code relay} object given alone; errors name keys as {@code relay.port}. */
   public RelayOptions(JsonObject json) {
-    dnsServers = JsonLists.strings(json.getJsonArray("dnsServers"), dnsServers);
-    dnsTimeoutMillis = json.getLong("dnsTimeoutMillis", dnsTimeoutMillis);
-    port = json.getInteger("port", port);
-    JsonObject sh = json.getJsonObject("smarthost");
-    smarthost = sh == null ? null : Smarthost.fromJson(sh);
-    maxConnectionsPerDestination = json.getInteger("maxConnectionsPerDestination", maxConnectionsPerDestination);
-    connectionIdleMillis = json.getLong("connectionIdleMillis", connectionIdleMillis);
-    JsonObject c = json.getJsonObject("client");
-    client = c == null ? new ClientOptions() : new ClientOptions(c);
-    localNames = JsonLists.strings(json.getJsonArray("localNames"), localNames);
-    requireTls = JsonLists.strings(json.getJsonArray("requireTls"), requireTls);
-    JsonArray ports = json.getJsonArray("localPorts");
+    this(ConfigReader.root(json, "relay"), true);
+  }
+
+  /** Reads the {@code relay} object of a larger configuration; the caller ends the reader. */
+  public RelayOptions(ConfigReader r) {
+    this(r, false);
+  }
+
+  private RelayOptions(ConfigReader r, boolean whole) {
+    dnsServers = r.strings("dnsServers", List.of(), RelayOptions::dnsServer);
+    dnsTimeout = r.duration("dnsTimeout", DEFAULT_DNS_TIMEOUT);
+    port = r.port("port", DEFAULT_PORT, 1);
+    Object s = r.value("smarthost");
+    if (s != null && !(s instanceof JsonObject)) {
+      throw ConfigReader.bad(r.key("smarthost"), "an object or null", s);
+    }
+    smarthost = s == null ? null : Smarthost.read(r.object("smarthost"));
+    requireTls = r.strings("requireTls", List.of(), RelayOptions::tlsDomain);
+    maxConnectionsPerDestination = r.positiveInt("maxConnectionsPerDestination",
+        DEFAULT_MAX_CONNECTIONS_PER_DESTINATION);
+    connectionIdle = r.duration("connectionIdle", DEFAULT_CONNECTION_IDLE);
+    client = new ClientOptions(r.object("client"));
+    localNames = r.strings("localNames", List.of(), Names::domain);
+    JsonArray ports = r.array("localPorts");
     if (ports != null) {
-      localPorts = new ArrayList<>();
-      ports.forEach(p -> localPorts.add(((Number) p).intValue()));
+      List<Integer> out = new ArrayList<>();
+      for (int i = 0; i < ports.size(); i++) {
+        Object p = ports.getValue(i);
+        if (!(p instanceof Integer n) || n < 1 || n > 65535) {
+          throw ConfigReader.bad(r.key("localPorts") + "[" + i + "]", "a port number (1-65535)", p);
+        }
+        out.add(n);
+      }
+      localPorts = List.copyOf(out);
+    }
+    if (whole) {
+      r.endAndLog();
     }
   }
 
+  /** The JSON form read by {@link #RelayOptions(JsonObject)}. */
+  @Override
   public JsonObject toJson() {
     return new JsonObject()
         .put("dnsServers", new JsonArray(new ArrayList<>(dnsServers)))
-        .put("dnsTimeoutMillis", dnsTimeoutMillis)
+        .put("dnsTimeout", Durations.format(dnsTimeout))
         .put("port", port)
         .put("smarthost", smarthost == null ? null : smarthost.toJson())
+        .put("requireTls", new JsonArray(new ArrayList<>(requireTls)))
         .put("maxConnectionsPerDestination", maxConnectionsPerDestination)
+        .put("connectionIdle", Durations.format(connectionIdle))
         .put("client", client.toJson())
-        .put("connectionIdleMillis", connectionIdleMillis)
         .put("localNames", new JsonArray(new ArrayList<>(localNames)))
-        .put("localPorts", new JsonArray(new ArrayList<>(localPorts)))
-        .put("requireTls", new JsonArray(new ArrayList<>(requireTls)));
+        .put("localPorts", new JsonArray(new ArrayList<>(localPorts)));
   }
 
+  /** The DNS servers as {@code host:port} ({@code [v6]:port}); empty means the system's resolvers. */
   public List<String> getDnsServers() { return dnsServers; }
-  public RelayOptions setDnsServers(List<String> v) { this.dnsServers = new ArrayList<>(v); return this; }
-  public long getDnsTimeoutMillis() { return dnsTimeoutMillis; }
-  public RelayOptions setDnsTimeoutMillis(long v) { this.dnsTimeoutMillis = v; return this; }
+  /** Sets the DNS servers ({@code ip} or {@code ip:port}, IP literals only). */
+  public RelayOptions setDnsServers(List<String> v) {
+    dnsServers = ConfigReader.strings(v, "relay.dnsServers", RelayOptions::dnsServer);
+    return this;
+  }
+  /** The DNS servers as socket addresses, built without any lookup. */
+  public List<InetSocketAddress> dnsServerAddresses() {
+    return dnsServers.stream().map(s -> {
+      int colon = s.lastIndexOf(':');
+      String host = s.substring(0, colon).replace("[", "").replace("]", "");
+      return new InetSocketAddress(Cidr.parseAddress(host), Integer.parseInt(s.substring(colon + 1)));
+    }).toList();
+  }
+  /** How long a DNS lookup may take. */
+  public Duration getDnsTimeout() { return dnsTimeout; }
+  /** Sets how long a DNS lookup may take (millisecond precision). */
+  public RelayOptions setDnsTimeout(Duration v) { dnsTimeout = Checks.positive("relay.dnsTimeout", v); return this; }
+  /** The destination SMTP port (25; tests point it at a fake server). */
   public int getPort() { return port; }
-  public RelayOptions setPort(int v) { this.port = v; return this; }
+  /** Sets the destination SMTP port (1-65535). */
+  public RelayOptions setPort(int v) { port = Checks.port("relay.port", v, 1); return this; }
+  /** The one upstream server that takes all remote mail, or null for MX routing. */
   public Smarthost getSmarthost() { return smarthost; }
-  public RelayOptions setSmarthost(Smarthost v) { this.smarthost = v; return this; }
+  /** Sets the smarthost, or null. */
+  public RelayOptions setSmarthost(Smarthost v) { smarthost = v; return this; }
+  /** The most simultaneous connections to one destination. */
   public int getMaxConnectionsPerDestination() { return maxConnectionsPerDestination; }
-  public RelayOptions setMaxConnectionsPerDestination(int v) { this.maxConnectionsPerDestination = v; return this; }
-  public long getConnectionIdleMillis() { return connectionIdleMillis; }
-  public RelayOptions setConnectionIdleMillis(long v) { this.connectionIdleMillis = v; return this; }
+  /** Sets the most simultaneous connections to one destination. */
+  public RelayOptions setMaxConnectionsPerDestination(int v) {
+    maxConnectionsPerDestination = (int) Checks.positive("relay.maxConnectionsPerDestination", v);
+    return this;
+  }
+  /** How long a connection that finished a transaction stays open for the next one. */
+  public Duration getConnectionIdle() { return connectionIdle; }
+  /** Sets how long an idle outbound connection is kept (millisecond precision). */
+  public RelayOptions setConnectionIdle(Duration v) { connectionIdle = Checks.positive("relay.connectionIdle", v); return this; }
   /** The host names of this MTA: an MX host by one of these names is this MTA (mail loop check). */
   public List<String> getLocalNames() { return localNames; }
-  public RelayOptions setLocalNames(List<String> v) { this.localNames = new ArrayList<>(v); return this; }
+  /** Sets the host names of this MTA. */
+  public RelayOptions setLocalNames(List<String> v) { localNames = ConfigReader.strings(v, "relay.localNames", Names::domain); return this; }
   /**
    * The ports this MTA's SMTP listeners bind: when the destination {@link #getPort()} is one of
    * them, an MX host at one of this machine's addresses is this MTA (mail loop check).
    */
   public List<Integer> getLocalPorts() { return localPorts; }
-  public RelayOptions setLocalPorts(List<Integer> v) { this.localPorts = new ArrayList<>(v); return this; }
+  /** Sets the ports this MTA's listeners bind. */
+  public RelayOptions setLocalPorts(List<Integer> v) {
+    v.forEach(p -> Checks.port("relay.localPorts", p, 1));
+    localPorts = List.copyOf(v);
+    return this;
+  }
   /**
    * Destinations reached only over TLS: {@code example.com} for that domain, {@code .example.com}
    * for its subdomains (lower case, A-labels). Without STARTTLS or with a failed handshake the
    * recipients are deferred, never sent in clear. Not for the smarthost, which has its own {@code tls}.
    */
   public List<String> getRequireTls() { return requireTls; }
-  public RelayOptions setRequireTls(List<String> v) { this.requireTls = new ArrayList<>(v); return this; }
+  /** Sets the destinations reached only over TLS (see {@link #getRequireTls()}). */
+  public RelayOptions setRequireTls(List<String> v) { requireTls = ConfigReader.strings(v, "relay.requireTls", RelayOptions::tlsDomain); return this; }
   /** Whether mail for {@code domain} must go over TLS ({@link #getRequireTls()}). */
   public boolean requiresTls(String domain) {
-    String d = domain.toLowerCase(java.util.Locale.ROOT);
-    for (String rule : requireTls) {
-      if (rule.startsWith(".") ? d.endsWith(rule) : d.equals(rule)) {
-        return true;
-      }
-    }
-    return false;
+    String d = domain.toLowerCase(Locale.ROOT);
+    return requireTls.stream().anyMatch(rule -> rule.startsWith(".") ? d.endsWith(rule) : d.equals(rule));
   }
+  /** The outbound SMTP client's options. */
   public ClientOptions getClient() { return client; }
-  public RelayOptions setClient(ClientOptions v) { this.client = new ClientOptions(v); return this; }
+  /** Sets the outbound SMTP client's options (copied). */
+  public RelayOptions setClient(ClientOptions v) { client = new ClientOptions(Objects.requireNonNull(v)); return this; }
+
+  /** {@code example.com} (that domain) or {@code .example.com} (its subdomains), normalised. */
+  static String tlsDomain(String text, String path) {
+    return text.startsWith(".") ? "." + Names.domain(text.substring(1), path) : Names.domain(text, path);
+  }
+
+  /** Checks {@code ip}, {@code ip:port}, {@code [ipv6]:port} or a bare IPv6; returns host:port. */
+  public static String dnsServer(String text, String path) {
+    String host = text;
+    String portText = null;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0 || (close != text.length() - 1 && text.charAt(close + 1) != ':')) {
+        throw ConfigReader.bad(path, DNS_SERVER, text);
+      }
+      host = text.substring(1, close);
+      portText = close == text.length() - 1 ? null : text.substring(close + 2);
+    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+      host = text.substring(0, text.indexOf(':'));
+      portText = text.substring(text.indexOf(':') + 1);
+    }
+    int dnsPort = DEFAULT_DNS_PORT;
+    try {
+      Cidr.parseAddress(host);
+      if (portText != null) {
+        dnsPort = portText.matches("[0-9]{1,5}") ? Integer.parseInt(portText) : -1;
+      }
+    } catch (IllegalArgumentException e) {
+      throw ConfigReader.bad(path, DNS_SERVER, text);
+    }
+    if (dnsPort < 1 || dnsPort > 65535) {
+      throw ConfigReader.bad(path, DNS_SERVER, text);
+    }
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + dnsPort;
+  }
 }

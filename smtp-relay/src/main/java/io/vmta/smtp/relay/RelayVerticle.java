@@ -5,7 +5,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vmta.smtp.core.local.Cidr;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.smtp.relay.dns.MxResolver;
@@ -15,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -47,10 +45,10 @@ public class RelayVerticle extends VerticleBase {
   public Future<?> start() {
     RelayOptions options = explicitOptions != null ? explicitOptions : new RelayOptions(config());
     QueuedMessageCodec.register(vertx);
-    List<InetSocketAddress> servers = options.getDnsServers().stream().map(RelayVerticle::dnsServer).toList();
+    List<InetSocketAddress> servers = options.dnsServerAddresses();
     // With no servers given, the resolver reads the system's configuration: a small blocking read.
     // So do the interface addresses, for the mail loop check.
-    return vertx.executeBlocking(() -> new MxResolver(vertx, servers, Duration.ofMillis(options.getDnsTimeoutMillis())))
+    return vertx.executeBlocking(() -> new MxResolver(vertx, servers, options.getDnsTimeout()))
         .compose(resolver -> vertx.executeBlocking(MxLoopCheck::interfaceAddresses).compose(addresses -> {
           transport = new SmtpTransport(vertx, options, resolver, addresses);
           consumer = vertx.eventBus().localConsumer(ADDRESS, (Message<QueuedMessage> request) -> {
@@ -73,23 +71,5 @@ public class RelayVerticle extends VerticleBase {
       transport.close();
     }
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
-  }
-
-  /** {@code host:port} with an IP literal host ({@code [::1]:53} for IPv6); the port defaults to 53. */
-  static InetSocketAddress dnsServer(String text) {
-    String host = text;
-    int port = 53;
-    int colon = text.lastIndexOf(':');
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      host = text.substring(1, close);
-      if (close + 1 < text.length()) {
-        port = Integer.parseInt(text.substring(close + 2));
-      }
-    } else if (colon > 0 && text.indexOf(':') == colon) {
-      host = text.substring(0, colon);
-      port = Integer.parseInt(text.substring(colon + 1));
-    }
-    return new InetSocketAddress(Cidr.parseAddress(host), port);
   }
 }

@@ -51,7 +51,7 @@ class QueueAdminTest {
         .setDomains(List.of("example.test"))
         .setLocalUsers(List.of("alice@example.test", "bob@example.test"))
         // Long enough that no retry comes by itself during a test.
-        .setInitialDelaySeconds(600))));
+        .setInitialDelay(java.time.Duration.ofSeconds(600)))));
   }
 
   @AfterEach

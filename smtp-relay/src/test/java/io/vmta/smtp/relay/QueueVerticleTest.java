@@ -57,7 +57,7 @@ class QueueVerticleTest {
         .setDomains(List.of("example.test"))
         .setLocalUsers(List.of("alice@example.test", "bob@example.test"))
         .setAliases(Map.of("team@example.test", List.of("alice@example.test", "bob@example.test")))
-        .setInitialDelaySeconds(1);
+        .setInitialDelay(java.time.Duration.ofSeconds(1));
   }
 
   private String deploy() {

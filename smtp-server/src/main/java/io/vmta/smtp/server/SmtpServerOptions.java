@@ -2,179 +2,211 @@ package io.vmta.smtp.server;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vmta.smtp.core.local.JsonLists;
-
+import io.vmta.smtp.core.config.ConfigException;
+import io.vmta.smtp.core.config.ConfigReader;
+import io.vmta.smtp.core.config.JsonOptions;
+import io.vmta.smtp.core.config.LocalMailOptions;
+import io.vmta.smtp.core.local.Cidr;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Options of {@link SmtpServerVerticle}. The JSON form uses the keys of the MTA configuration
- * where they mean the same ({@code hostname}, {@code listeners}, {@code tls}, {@code limits},
- * {@code domains}, {@code aliases}, {@code trustedNetworks}); {@code localUsers} lists the
- * addresses of the local mailboxes (the MTA reads them from its users file).
+ * Options of {@link SmtpServerVerticle}, read from and written to the keys of the MTA
+ * configuration: {@code hostname}, {@code domains}, {@code aliases}, {@code localUsers} (through
+ * {@link LocalMailOptions}), {@code listeners}, {@code tls}, {@code limits} (through
+ * {@link ServerLimits}), {@code trustedNetworks} and {@code restrictSenders}. This class is the
+ * one place that reads, checks and writes them.
  */
-public final class SmtpServerOptions {
+public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
 
-  public static final String DEFAULT_HOSTNAME = "localhost";
-  public static final long DEFAULT_MAX_MESSAGE_SIZE = 26_214_400;
-  public static final int DEFAULT_MAX_RECIPIENTS = 1000;
-  public static final int DEFAULT_MAX_CONNECTIONS = 1000;
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 50;
-  public static final int DEFAULT_MAX_ERRORS = 10;
-  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 300;
-  public static final int DEFAULT_DATA_TIMEOUT_SECONDS = 600;
-  public static final int DEFAULT_QUEUE_TIMEOUT_SECONDS = 120;
-  /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets with its CRLF. */
-  public static final int DEFAULT_MAX_COMMAND_LINE = 512;
-  /** RFC 5321 4.5.3.1.6: a text line is at most 1000 octets with its CRLF. */
-  public static final int DEFAULT_MAX_LINE_LENGTH = 1000;
+  /** Default listeners: mx, submission and smtps on all IPv4 interfaces, unprivileged ports. */
+  public static final List<ListenerOptions> DEFAULT_LISTENERS = List.of(
+      new ListenerOptions(ListenerOptions.DEFAULT_HOST, 2525, ListenerMode.MX),
+      new ListenerOptions(ListenerOptions.DEFAULT_HOST, 2587, ListenerMode.SUBMISSION),
+      new ListenerOptions(ListenerOptions.DEFAULT_HOST, 2465, ListenerMode.SMTPS));
+  /** Authenticated users may send only as their login or an alias that points to it. */
+  public static final boolean DEFAULT_RESTRICT_SENDERS = true;
 
-  private String hostname = DEFAULT_HOSTNAME;
-  private List<ListenerOptions> listeners = new ArrayList<>(List.of(new ListenerOptions("127.0.0.1", 0, ListenerMode.MX)));
+  private LocalMailOptions local = new LocalMailOptions();
+  private List<ListenerOptions> listeners = copy(DEFAULT_LISTENERS);
   private String certPath;
   private String keyPath;
-  private long maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
-  private int maxRecipients = DEFAULT_MAX_RECIPIENTS;
-  private int maxConnections = DEFAULT_MAX_CONNECTIONS;
-  private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
-  private int maxErrors = DEFAULT_MAX_ERRORS;
-  private int idleTimeoutSeconds = DEFAULT_IDLE_TIMEOUT_SECONDS;
-  private int dataTimeoutSeconds = DEFAULT_DATA_TIMEOUT_SECONDS;
-  private int queueTimeoutSeconds = DEFAULT_QUEUE_TIMEOUT_SECONDS;
-  private int maxCommandLine = DEFAULT_MAX_COMMAND_LINE;
-  private int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
-  private List<String> domains = new ArrayList<>(List.of("example.test"));
-  private List<String> localUsers = new ArrayList<>();
-  private Map<String, List<String>> aliases = new LinkedHashMap<>();
-  private List<String> trustedNetworks = new ArrayList<>();
-  private boolean restrictSenders = true;
-  private int authSlowAfter = 5;
-  private int authRefuseAfter = 20;
-  private int authWindowSeconds = 600;
-  private int shutdownGraceSeconds = 20;
+  private List<String> trustedNetworks = List.of();
+  private boolean restrictSenders = DEFAULT_RESTRICT_SENDERS;
 
+  /** The defaults. */
   public SmtpServerOptions() {
   }
 
+  /** A deep copy. */
   public SmtpServerOptions(SmtpServerOptions other) {
     this(other.toJson());
   }
 
-  /** Reads the JSON form; a missing key keeps its default. */
+  /** Reads the JSON form given alone; unknown keys and bad values are errors naming the key. */
   public SmtpServerOptions(JsonObject json) {
-    hostname = json.getString("hostname", hostname);
-    JsonArray ls = json.getJsonArray("listeners");
-    if (ls != null) {
-      listeners = new ArrayList<>();
-      for (int i = 0; i < ls.size(); i++) {
-        listeners.add(new ListenerOptions(ls.getJsonObject(i)));
-      }
+    this(ConfigReader.root(json, ""), true);
+  }
+
+  /** Reads its keys from the top level of a larger configuration; the caller ends the reader. */
+  public SmtpServerOptions(ConfigReader r) {
+    this(r, false);
+  }
+
+  private SmtpServerOptions(ConfigReader r, boolean whole) {
+    super(r.object("limits"));
+    local = new LocalMailOptions(r);
+    if (r.has("listeners")) {
+      listeners = listeners(r.array("listeners"), r.key("listeners"));
     }
-    JsonObject tls = json.getJsonObject("tls", new JsonObject());
-    certPath = tls.getString("certPath");
-    keyPath = tls.getString("keyPath");
-    JsonObject limits = json.getJsonObject("limits", new JsonObject());
-    maxMessageSize = limits.getLong("maxMessageSize", maxMessageSize);
-    maxRecipients = limits.getInteger("maxRecipients", maxRecipients);
-    maxConnections = limits.getInteger("maxConnections", maxConnections);
-    maxConnectionsPerIp = limits.getInteger("maxConnectionsPerIp", maxConnectionsPerIp);
-    maxErrors = limits.getInteger("maxErrors", maxErrors);
-    idleTimeoutSeconds = limits.getInteger("idleTimeoutSeconds", idleTimeoutSeconds);
-    dataTimeoutSeconds = limits.getInteger("dataTimeoutSeconds", dataTimeoutSeconds);
-    queueTimeoutSeconds = limits.getInteger("queueTimeoutSeconds", queueTimeoutSeconds);
-    maxCommandLine = limits.getInteger("maxCommandLine", maxCommandLine);
-    maxLineLength = limits.getInteger("maxLineLength", maxLineLength);
-    authSlowAfter = limits.getInteger("authSlowAfter", authSlowAfter);
-    authRefuseAfter = limits.getInteger("authRefuseAfter", authRefuseAfter);
-    authWindowSeconds = limits.getInteger("authWindowSeconds", authWindowSeconds);
-    shutdownGraceSeconds = limits.getInteger("shutdownGraceSeconds", shutdownGraceSeconds);
-    domains = JsonLists.strings(json.getJsonArray("domains"), domains);
-    localUsers = JsonLists.strings(json.getJsonArray("localUsers"), localUsers);
-    trustedNetworks = JsonLists.strings(json.getJsonArray("trustedNetworks"), trustedNetworks);
-    restrictSenders = json.getBoolean("restrictSenders", restrictSenders);
-    aliases = JsonLists.aliases(json.getJsonObject("aliases"), aliases);
+    ConfigReader tls = r.object("tls");
+    setTls(tls.string("certPath", null), tls.string("keyPath", null), "tls.");
+    trustedNetworks = r.strings("trustedNetworks", List.of(), SmtpServerOptions::network);
+    restrictSenders = r.bool("restrictSenders", DEFAULT_RESTRICT_SENDERS);
+    if (whole) {
+      r.endAndLog();
+    }
   }
 
   /** The JSON form read by {@link #SmtpServerOptions(JsonObject)}. */
+  @Override
   public JsonObject toJson() {
     JsonArray ls = new JsonArray();
     listeners.forEach(l -> ls.add(l.toJson()));
-    return new JsonObject()
-        .put("hostname", hostname)
+    return local.toJson()
         .put("listeners", ls)
         .put("tls", new JsonObject().put("certPath", certPath).put("keyPath", keyPath))
-        .put("limits", new JsonObject()
-            .put("maxMessageSize", maxMessageSize)
-            .put("maxRecipients", maxRecipients)
-            .put("maxConnections", maxConnections)
-            .put("maxConnectionsPerIp", maxConnectionsPerIp)
-            .put("maxErrors", maxErrors)
-            .put("idleTimeoutSeconds", idleTimeoutSeconds)
-            .put("dataTimeoutSeconds", dataTimeoutSeconds)
-            .put("queueTimeoutSeconds", queueTimeoutSeconds)
-            .put("maxCommandLine", maxCommandLine)
-            .put("maxLineLength", maxLineLength)
-            .put("authSlowAfter", authSlowAfter)
-            .put("authRefuseAfter", authRefuseAfter)
-            .put("authWindowSeconds", authWindowSeconds)
-            .put("shutdownGraceSeconds", shutdownGraceSeconds))
-        .put("domains", JsonLists.toJson(domains))
-        .put("localUsers", JsonLists.toJson(localUsers))
-        .put("aliases", JsonLists.toJson(aliases))
-        .put("trustedNetworks", JsonLists.toJson(trustedNetworks))
+        .put("limits", limitsJson())
+        .put("trustedNetworks", new JsonArray(new ArrayList<>(trustedNetworks)))
         .put("restrictSenders", restrictSenders);
   }
 
-  public String getHostname() { return hostname; }
-  public SmtpServerOptions setHostname(String hostname) { this.hostname = hostname; return this; }
-  public List<ListenerOptions> getListeners() { return listeners; }
-  public SmtpServerOptions setListeners(List<ListenerOptions> listeners) { this.listeners = new ArrayList<>(listeners); return this; }
-  public String getCertPath() { return certPath; }
-  public SmtpServerOptions setCertPath(String certPath) { this.certPath = certPath; return this; }
-  public String getKeyPath() { return keyPath; }
-  public SmtpServerOptions setKeyPath(String keyPath) { this.keyPath = keyPath; return this; }
-  public long getMaxMessageSize() { return maxMessageSize; }
-  public SmtpServerOptions setMaxMessageSize(long v) { this.maxMessageSize = v; return this; }
-  public int getMaxRecipients() { return maxRecipients; }
-  public SmtpServerOptions setMaxRecipients(int v) { this.maxRecipients = v; return this; }
-  public int getMaxConnections() { return maxConnections; }
-  public SmtpServerOptions setMaxConnections(int v) { this.maxConnections = v; return this; }
-  public int getMaxConnectionsPerIp() { return maxConnectionsPerIp; }
-  public SmtpServerOptions setMaxConnectionsPerIp(int v) { this.maxConnectionsPerIp = v; return this; }
-  public int getMaxErrors() { return maxErrors; }
-  public SmtpServerOptions setMaxErrors(int v) { this.maxErrors = v; return this; }
-  public int getIdleTimeoutSeconds() { return idleTimeoutSeconds; }
-  public SmtpServerOptions setIdleTimeoutSeconds(int v) { this.idleTimeoutSeconds = v; return this; }
-  public int getDataTimeoutSeconds() { return dataTimeoutSeconds; }
-  public SmtpServerOptions setDataTimeoutSeconds(int v) { this.dataTimeoutSeconds = v; return this; }
-  public int getQueueTimeoutSeconds() { return queueTimeoutSeconds; }
-  public SmtpServerOptions setQueueTimeoutSeconds(int v) { this.queueTimeoutSeconds = v; return this; }
-  public int getMaxCommandLine() { return maxCommandLine; }
-  public SmtpServerOptions setMaxCommandLine(int v) { this.maxCommandLine = v; return this; }
-  public int getMaxLineLength() { return maxLineLength; }
-  public SmtpServerOptions setMaxLineLength(int v) { this.maxLineLength = v; return this; }
-  public List<String> getDomains() { return domains; }
-  public SmtpServerOptions setDomains(List<String> v) { this.domains = new ArrayList<>(v); return this; }
-  public List<String> getLocalUsers() { return localUsers; }
-  public SmtpServerOptions setLocalUsers(List<String> v) { this.localUsers = new ArrayList<>(v); return this; }
-  public Map<String, List<String>> getAliases() { return aliases; }
-  public SmtpServerOptions setAliases(Map<String, List<String>> v) { this.aliases = new LinkedHashMap<>(v); return this; }
-  public List<String> getTrustedNetworks() { return trustedNetworks; }
-  public SmtpServerOptions setTrustedNetworks(List<String> v) { this.trustedNetworks = new ArrayList<>(v); return this; }
+  /** Who this server is and whose mail it keeps (hostname, domains, aliases, local users). */
+  public LocalMailOptions getLocal() {
+    return local;
+  }
+
+  /** Sets hostname, domains, aliases and local users at once (copied). */
+  public SmtpServerOptions setLocal(LocalMailOptions local) {
+    this.local = new LocalMailOptions(local);
+    return this;
+  }
+
+  /** The name in the greeting and Received headers; see {@link LocalMailOptions#getHostname()}. */
+  public String getHostname() { return local.getHostname(); }
+  /** Sets the host name. */
+  public SmtpServerOptions setHostname(String v) { local.setHostname(v); return this; }
+  /** The local domains. */
+  public List<String> getDomains() { return local.getDomains(); }
+  /** Sets the local domains. */
+  public SmtpServerOptions setDomains(List<String> v) { local.setDomains(v); return this; }
+  /** The local mailboxes. */
+  public List<String> getLocalUsers() { return local.getLocalUsers(); }
+  /** Sets the local mailboxes. */
+  public SmtpServerOptions setLocalUsers(List<String> v) { local.setLocalUsers(v); return this; }
+  /** The aliases. */
+  public Map<String, List<String>> getAliases() { return local.getAliases(); }
+  /** Sets the aliases. */
+  public SmtpServerOptions setAliases(Map<String, List<String>> v) { local.setAliases(v); return this; }
+
+  /** The listeners (an unmodifiable list of mutable options: copy before changing). */
+  public List<ListenerOptions> getListeners() {
+    return listeners;
+  }
+
+  /** Sets the listeners (copied). */
+  public SmtpServerOptions setListeners(List<ListenerOptions> listeners) {
+    this.listeners = copy(listeners);
+    return this;
+  }
+
+  /** The PEM certificate (chain) file, or null for a self-signed certificate made at start. */
+  public String getCertPath() {
+    return certPath;
+  }
+
+  /** The PEM private key file, or null. */
+  public String getKeyPath() {
+    return keyPath;
+  }
+
+  /** Sets the certificate and key files, both null or both set. */
+  public SmtpServerOptions setTls(String certPath, String keyPath) {
+    return setTls(certPath, keyPath, "tls.");
+  }
+
+  /** The trusted networks as written (CIDRs or bare addresses), e.g. {@code 127.0.0.0/8}. */
+  public List<String> getTrustedNetworks() {
+    return trustedNetworks;
+  }
+
+  /** Sets the trusted networks (checked). */
+  public SmtpServerOptions setTrustedNetworks(List<String> v) {
+    this.trustedNetworks = ConfigReader.strings(v, "trustedNetworks", SmtpServerOptions::network);
+    return this;
+  }
+
   /** Whether an authenticated user may use only its login and the aliases that point to it in MAIL FROM. */
-  public boolean isRestrictSenders() { return restrictSenders; }
-  public SmtpServerOptions setRestrictSenders(boolean v) { this.restrictSenders = v; return this; }
-  /** Failed AUTH from one IP within the window after which each attempt is delayed. */
-  public int getAuthSlowAfter() { return authSlowAfter; }
-  public SmtpServerOptions setAuthSlowAfter(int v) { this.authSlowAfter = v; return this; }
-  /** Failed AUTH from one IP within the window after which AUTH is refused (454 4.7.0). */
-  public int getAuthRefuseAfter() { return authRefuseAfter; }
-  public SmtpServerOptions setAuthRefuseAfter(int v) { this.authRefuseAfter = v; return this; }
-  public int getAuthWindowSeconds() { return authWindowSeconds; }
-  public SmtpServerOptions setAuthWindowSeconds(int v) { this.authWindowSeconds = v; return this; }
-  /** How long a stopping server lets sessions finish the message they are sending (then 421). */
-  public int getShutdownGraceSeconds() { return shutdownGraceSeconds; }
-  public SmtpServerOptions setShutdownGraceSeconds(int v) { this.shutdownGraceSeconds = v; return this; }
+  public boolean isRestrictSenders() {
+    return restrictSenders;
+  }
+
+  /** Sets {@link #isRestrictSenders()}. */
+  public SmtpServerOptions setRestrictSenders(boolean v) {
+    this.restrictSenders = v;
+    return this;
+  }
+
+  private SmtpServerOptions setTls(String certPath, String keyPath, String prefix) {
+    if (certPath != null && keyPath == null) {
+      throw new ConfigException(prefix + "keyPath", "must be set when certPath is set");
+    }
+    if (keyPath != null && certPath == null) {
+      throw new ConfigException(prefix + "certPath", "must be set when keyPath is set");
+    }
+    this.certPath = certPath;
+    this.keyPath = keyPath;
+    return this;
+  }
+
+  /** The listeners; two on the same host and non-zero port are an error. */
+  private static List<ListenerOptions> listeners(JsonArray array, String path) {
+    List<ListenerOptions> out = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      String itemPath = path + "[" + i + "]";
+      Object item = array.getValue(i);
+      if (!(item instanceof JsonObject json)) {
+        throw ConfigReader.bad(itemPath, "an object like {\"host\": \"0.0.0.0\", \"port\": 2525,"
+            + " \"mode\": \"mx\"}", item);
+      }
+      ListenerOptions listener = new ListenerOptions(ConfigReader.root(json, itemPath));
+      for (int j = 0; j < out.size(); j++) {
+        ListenerOptions other = out.get(j);
+        if (listener.getPort() != 0 && other.getPort() == listener.getPort()
+            && other.getHost().equals(listener.getHost())) {
+          throw new ConfigException(itemPath, "same host and port as " + path + "[" + j + "] ("
+              + listener.getHost() + ":" + listener.getPort() + ")");
+        }
+      }
+      out.add(listener);
+    }
+    return List.copyOf(out);
+  }
+
+  /** One trusted network, checked by parsing it as a {@link Cidr}; returned as written. */
+  private static String network(String text, String path) {
+    try {
+      Cidr.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(path, "must be a network like \"127.0.0.0/8\" or \"::1/128\": "
+          + e.getMessage());
+    }
+    return text;
+  }
+
+  private static List<ListenerOptions> copy(List<ListenerOptions> list) {
+    return list.stream().map(l -> new ListenerOptions(Objects.requireNonNull(l))).toList();
+  }
 }

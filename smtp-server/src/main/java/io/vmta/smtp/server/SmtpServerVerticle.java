@@ -10,6 +10,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.shareddata.LocalMap;
+import io.vmta.smtp.core.config.Durations;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.smtp.server.impl.ServerContext;
@@ -108,16 +109,17 @@ public class SmtpServerVerticle extends VerticleBase {
     if (ctx == null) {
       return Future.succeededFuture();
     }
-    int grace = ctx.shutdownGraceSeconds();
+    long grace = Math.max(1, ctx.shutdownGrace().toMillis());
     int open = ctx.openConnections().size();
     if (open > 0) {
-      log.info("stopping: {} open connection(s) may finish their message within {} s", open, grace);
+      log.info("stopping: {} open connection(s) may finish their message within {}", open,
+          Durations.format(ctx.shutdownGrace()));
     }
     // Vert.x stops accepting and calls each socket's shutdown handler (SmtpConnection.shutdown);
     // at the deadline the sessions still busy are told 421 before Vert.x closes them.
-    long deadline = vertx.setTimer(Math.max(1, grace * 1000L),
+    long deadline = vertx.setTimer(grace,
         id -> ctx.openConnections().forEach(SmtpConnection::forceClose));
-    return Future.join(servers.stream().map(s -> s.shutdown(grace + 1L, TimeUnit.SECONDS)).toList())
+    return Future.join(servers.stream().map(s -> s.shutdown(grace + 1000L, TimeUnit.MILLISECONDS)).toList())
         .eventually(() -> {
           vertx.cancelTimer(deadline);
           return Future.succeededFuture();

@@ -160,7 +160,7 @@ class AuthTest {
 
   @Test
   void repeatedFailuresFromOneAddressAreRefused() throws Exception {
-    start(ServerFixture.defaults().setAuthSlowAfter(2).setAuthRefuseAfter(2));
+    start(ServerFixture.defaults().setAuthThresholds(2, 2));
     for (int i = 0; i < 2; i++) {
       try (TestSmtpClient c = tlsSession()) {
         c.command("EHLO client.example.org");

@@ -23,7 +23,7 @@ class GracefulStopTest {
 
   @Test
   void aMessageUnderWayFinishesAndEverySessionIsToldWhyItCloses() throws Exception {
-    server = new ServerFixture(ServerFixture.defaults().setShutdownGraceSeconds(30));
+    server = new ServerFixture(ServerFixture.defaults().setShutdownGrace(java.time.Duration.ofSeconds(30)));
     int port = server.port();
     try (TestSmtpClient idle = server.connect(); TestSmtpClient busy = server.connect()) {
       idle.command("EHLO client.example.org");
@@ -49,7 +49,7 @@ class GracefulStopTest {
 
   @Test
   void aSessionStillBusyAtTheDeadlineIsClosedWith421() throws Exception {
-    server = new ServerFixture(ServerFixture.defaults().setShutdownGraceSeconds(1));
+    server = new ServerFixture(ServerFixture.defaults().setShutdownGrace(java.time.Duration.ofSeconds(1)));
     try (TestSmtpClient busy = server.connect()) {
       busy.command("EHLO client.example.org");
       busy.command("MAIL FROM:<a@example.org>");

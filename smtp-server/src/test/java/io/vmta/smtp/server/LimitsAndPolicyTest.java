@@ -39,7 +39,7 @@ class LimitsAndPolicyTest {
 
   @Test
   void anIdleClientIsToldAndDisconnected() throws Exception {
-    server = new ServerFixture(ServerFixture.defaults().setIdleTimeoutSeconds(1));
+    server = new ServerFixture(ServerFixture.defaults().setIdleTimeout(java.time.Duration.ofSeconds(1)));
     try (TestSmtpClient c = server.connect()) {
       c.command("EHLO client.example.org");
       assertThat(c.read().last()).startsWith("421 4.4.2 ");

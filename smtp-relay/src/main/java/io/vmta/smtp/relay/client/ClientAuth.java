@@ -25,7 +25,7 @@ final class ClientAuth {
     }
     String user = options.getUsername();
     String password = options.getPassword() == null ? "" : options.getPassword();
-    long timeout = options.getCommandTimeout();
+    long timeout = options.getCommandTimeout().toMillis();
     if (caps.authMechanisms().contains("PLAIN")) {
       conn.write("AUTH PLAIN " + base64("\0" + user + "\0" + password) + "\r\n");
       return conn.read("AUTH PLAIN", timeout).compose(ClientAuth::outcome);

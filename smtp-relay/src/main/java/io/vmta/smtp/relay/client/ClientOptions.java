@@ -1,10 +1,18 @@
 package io.vmta.smtp.relay.client;
 
 import io.vertx.core.json.JsonObject;
+import io.vmta.smtp.core.config.Checks;
+import io.vmta.smtp.core.config.ConfigReader;
+import io.vmta.smtp.core.config.Durations;
+import io.vmta.smtp.core.config.JsonOptions;
+import io.vmta.smtp.core.config.Names;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
- * Options of the outbound SMTP client. Timeouts are in milliseconds; their defaults are the
- * minimums of RFC 5321 section 4.5.3.2 so that a slow server is not given up on too early.
+ * Options of the outbound SMTP client ({@code relay.client} of {@link io.vmta.smtp.relay.RelayOptions},
+ * which the MTA fills itself). The timeout defaults are the minimums of RFC 5321 section 4.5.3.2
+ * so that a slow server is not given up on too early.
  *
  * <p>Certificates: with {@link #isTrustAll()} (the default), the server's certificate is not
  * verified. MX host names come from unauthenticated DNS, so verifying them proves little, and a
@@ -12,37 +20,40 @@ import io.vertx.core.json.JsonObject;
  * security) therefore encrypts without authenticating. A smarthost with a real certificate can be
  * verified by turning trust-all off: the JVM's trust store and the host name are then checked.
  */
-public final class ClientOptions {
+public final class ClientOptions extends JsonOptions {
 
+  /** Default name in EHLO. */
   public static final String DEFAULT_HELO_NAME = "localhost";
-  public static final long DEFAULT_CONNECT_TIMEOUT = 30_000;
+  /** Default time to connect. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
   /** Initial 220 message: 5 minutes (RFC 5321 section 4.5.3.2.1). */
-  public static final long DEFAULT_GREETING_TIMEOUT = 300_000;
+  public static final Duration DEFAULT_GREETING_TIMEOUT = Duration.ofMinutes(5);
   /** EHLO, HELO, STARTTLS, AUTH, RSET, QUIT: 5 minutes, as for MAIL. */
-  public static final long DEFAULT_COMMAND_TIMEOUT = 300_000;
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(5);
   /** MAIL command: 5 minutes (RFC 5321 section 4.5.3.2.2). */
-  public static final long DEFAULT_MAIL_TIMEOUT = 300_000;
+  public static final Duration DEFAULT_MAIL_TIMEOUT = Duration.ofMinutes(5);
   /** RCPT command: 5 minutes (RFC 5321 section 4.5.3.2.3). */
-  public static final long DEFAULT_RCPT_TIMEOUT = 300_000;
+  public static final Duration DEFAULT_RCPT_TIMEOUT = Duration.ofMinutes(5);
   /** DATA initiation, waiting for 354: 2 minutes (RFC 5321 section 4.5.3.2.4). */
-  public static final long DEFAULT_DATA_INIT_TIMEOUT = 120_000;
+  public static final Duration DEFAULT_DATA_INIT_TIMEOUT = Duration.ofMinutes(2);
   /** Each data block, waiting for the socket to drain: 3 minutes (RFC 5321 section 4.5.3.2.5). */
-  public static final long DEFAULT_DATA_BLOCK_TIMEOUT = 180_000;
+  public static final Duration DEFAULT_DATA_BLOCK_TIMEOUT = Duration.ofMinutes(3);
   /** DATA termination, the reply to the final dot: 10 minutes (RFC 5321 section 4.5.3.2.6). */
-  public static final long DEFAULT_DATA_END_TIMEOUT = 600_000;
+  public static final Duration DEFAULT_DATA_END_TIMEOUT = Duration.ofMinutes(10);
+  /** Default TLS policy: STARTTLS when offered. */
   public static final TlsPolicy DEFAULT_TLS_POLICY = TlsPolicy.OPPORTUNISTIC;
   /** Recipients per transaction; RFC 5321 section 4.5.3.1.8 requires servers to take 100. */
   public static final int DEFAULT_MAX_RECIPIENTS = 50;
 
   private String heloName = DEFAULT_HELO_NAME;
-  private long connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-  private long greetingTimeout = DEFAULT_GREETING_TIMEOUT;
-  private long commandTimeout = DEFAULT_COMMAND_TIMEOUT;
-  private long mailTimeout = DEFAULT_MAIL_TIMEOUT;
-  private long rcptTimeout = DEFAULT_RCPT_TIMEOUT;
-  private long dataInitTimeout = DEFAULT_DATA_INIT_TIMEOUT;
-  private long dataBlockTimeout = DEFAULT_DATA_BLOCK_TIMEOUT;
-  private long dataEndTimeout = DEFAULT_DATA_END_TIMEOUT;
+  private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+  private Duration greetingTimeout = DEFAULT_GREETING_TIMEOUT;
+  private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+  private Duration mailTimeout = DEFAULT_MAIL_TIMEOUT;
+  private Duration rcptTimeout = DEFAULT_RCPT_TIMEOUT;
+  private Duration dataInitTimeout = DEFAULT_DATA_INIT_TIMEOUT;
+  private Duration dataBlockTimeout = DEFAULT_DATA_BLOCK_TIMEOUT;
+  private Duration dataEndTimeout = DEFAULT_DATA_END_TIMEOUT;
   private TlsPolicy tlsPolicy = DEFAULT_TLS_POLICY;
   private boolean implicitTls;
   private boolean trustAll = true;
@@ -59,37 +70,49 @@ public final class ClientOptions {
     this(other.toJson());
   }
 
-  /** Reads the form written by {@link #toJson()}; a missing key keeps its default. */
+  /** Reads the JSON form given alone; errors name keys as {@code relay.client.mailTimeout}. */
   public ClientOptions(JsonObject json) {
-    heloName = json.getString("heloName", heloName);
-    connectTimeout = json.getLong("connectTimeout", connectTimeout);
-    greetingTimeout = json.getLong("greetingTimeout", greetingTimeout);
-    commandTimeout = json.getLong("commandTimeout", commandTimeout);
-    mailTimeout = json.getLong("mailTimeout", mailTimeout);
-    rcptTimeout = json.getLong("rcptTimeout", rcptTimeout);
-    dataInitTimeout = json.getLong("dataInitTimeout", dataInitTimeout);
-    dataBlockTimeout = json.getLong("dataBlockTimeout", dataBlockTimeout);
-    dataEndTimeout = json.getLong("dataEndTimeout", dataEndTimeout);
-    tlsPolicy = TlsPolicy.valueOf(json.getString("tlsPolicy", tlsPolicy.name()));
-    implicitTls = json.getBoolean("implicitTls", implicitTls);
-    trustAll = json.getBoolean("trustAll", trustAll);
-    username = json.getString("username", username);
-    password = json.getString("password", password);
-    maxRecipients = json.getInteger("maxRecipients", maxRecipients);
+    this(ConfigReader.root(json, "relay.client"));
+  }
+
+  /** Reads the {@code client} object and ends its reader (it has no parts read elsewhere). */
+  public ClientOptions(ConfigReader r) {
+    heloName = Names.domain(r.string("heloName", DEFAULT_HELO_NAME), r.key("heloName"));
+    connectTimeout = r.duration("connectTimeout", DEFAULT_CONNECT_TIMEOUT);
+    greetingTimeout = r.duration("greetingTimeout", DEFAULT_GREETING_TIMEOUT);
+    commandTimeout = r.duration("commandTimeout", DEFAULT_COMMAND_TIMEOUT);
+    mailTimeout = r.duration("mailTimeout", DEFAULT_MAIL_TIMEOUT);
+    rcptTimeout = r.duration("rcptTimeout", DEFAULT_RCPT_TIMEOUT);
+    dataInitTimeout = r.duration("dataInitTimeout", DEFAULT_DATA_INIT_TIMEOUT);
+    dataBlockTimeout = r.duration("dataBlockTimeout", DEFAULT_DATA_BLOCK_TIMEOUT);
+    dataEndTimeout = r.duration("dataEndTimeout", DEFAULT_DATA_END_TIMEOUT);
+    String policy = r.string("tlsPolicy", DEFAULT_TLS_POLICY.name());
+    try {
+      tlsPolicy = TlsPolicy.valueOf(policy);
+    } catch (IllegalArgumentException e) {
+      throw ConfigReader.bad(r.key("tlsPolicy"), "one of NONE, OPPORTUNISTIC, REQUIRED", policy);
+    }
+    implicitTls = r.bool("implicitTls", false);
+    trustAll = r.bool("trustAll", true);
+    username = r.string("username", null);
+    password = r.string("password", null);
+    maxRecipients = r.positiveInt("maxRecipients", DEFAULT_MAX_RECIPIENTS);
+    r.end();
   }
 
   /** The JSON form; it holds the password when one is set, so never log it. */
+  @Override
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("heloName", heloName)
-        .put("connectTimeout", connectTimeout)
-        .put("greetingTimeout", greetingTimeout)
-        .put("commandTimeout", commandTimeout)
-        .put("mailTimeout", mailTimeout)
-        .put("rcptTimeout", rcptTimeout)
-        .put("dataInitTimeout", dataInitTimeout)
-        .put("dataBlockTimeout", dataBlockTimeout)
-        .put("dataEndTimeout", dataEndTimeout)
+        .put("connectTimeout", Durations.format(connectTimeout))
+        .put("greetingTimeout", Durations.format(greetingTimeout))
+        .put("commandTimeout", Durations.format(commandTimeout))
+        .put("mailTimeout", Durations.format(mailTimeout))
+        .put("rcptTimeout", Durations.format(rcptTimeout))
+        .put("dataInitTimeout", Durations.format(dataInitTimeout))
+        .put("dataBlockTimeout", Durations.format(dataBlockTimeout))
+        .put("dataEndTimeout", Durations.format(dataEndTimeout))
         .put("tlsPolicy", tlsPolicy.name())
         .put("implicitTls", implicitTls)
         .put("trustAll", trustAll)
@@ -104,40 +127,75 @@ public final class ClientOptions {
   }
 
   /** Sets every timeout of the dialogue (not the connect timeout) at once; handy in tests. */
-  public ClientOptions setAllReplyTimeouts(long millis) {
-    greetingTimeout = commandTimeout = mailTimeout = rcptTimeout = millis;
-    dataInitTimeout = dataBlockTimeout = dataEndTimeout = millis;
+  public ClientOptions setAllReplyTimeouts(Duration v) {
+    Duration d = check("replyTimeouts", v);
+    greetingTimeout = commandTimeout = mailTimeout = rcptTimeout = d;
+    dataInitTimeout = dataBlockTimeout = dataEndTimeout = d;
     return this;
   }
 
+  /** The name given in EHLO/HELO. */
   public String getHeloName() { return heloName; }
-  public ClientOptions setHeloName(String v) { this.heloName = v; return this; }
-  public long getConnectTimeout() { return connectTimeout; }
-  public ClientOptions setConnectTimeout(long v) { this.connectTimeout = v; return this; }
-  public long getGreetingTimeout() { return greetingTimeout; }
-  public ClientOptions setGreetingTimeout(long v) { this.greetingTimeout = v; return this; }
-  public long getCommandTimeout() { return commandTimeout; }
-  public ClientOptions setCommandTimeout(long v) { this.commandTimeout = v; return this; }
-  public long getMailTimeout() { return mailTimeout; }
-  public ClientOptions setMailTimeout(long v) { this.mailTimeout = v; return this; }
-  public long getRcptTimeout() { return rcptTimeout; }
-  public ClientOptions setRcptTimeout(long v) { this.rcptTimeout = v; return this; }
-  public long getDataInitTimeout() { return dataInitTimeout; }
-  public ClientOptions setDataInitTimeout(long v) { this.dataInitTimeout = v; return this; }
-  public long getDataBlockTimeout() { return dataBlockTimeout; }
-  public ClientOptions setDataBlockTimeout(long v) { this.dataBlockTimeout = v; return this; }
-  public long getDataEndTimeout() { return dataEndTimeout; }
-  public ClientOptions setDataEndTimeout(long v) { this.dataEndTimeout = v; return this; }
+  /** Sets the name given in EHLO/HELO. */
+  public ClientOptions setHeloName(String v) { heloName = Names.domain(Objects.requireNonNull(v), "heloName"); return this; }
+  /** The time to connect. */
+  public Duration getConnectTimeout() { return connectTimeout; }
+  /** Sets the time to connect. */
+  public ClientOptions setConnectTimeout(Duration v) { connectTimeout = check("connectTimeout", v); return this; }
+  /** The wait for the greeting. */
+  public Duration getGreetingTimeout() { return greetingTimeout; }
+  /** Sets the wait for the greeting. */
+  public ClientOptions setGreetingTimeout(Duration v) { greetingTimeout = check("greetingTimeout", v); return this; }
+  /** The wait for the reply to EHLO, HELO, STARTTLS, AUTH, RSET and QUIT. */
+  public Duration getCommandTimeout() { return commandTimeout; }
+  /** Sets the wait for the reply to EHLO, HELO, STARTTLS, AUTH, RSET and QUIT. */
+  public ClientOptions setCommandTimeout(Duration v) { commandTimeout = check("commandTimeout", v); return this; }
+  /** The wait for the reply to MAIL. */
+  public Duration getMailTimeout() { return mailTimeout; }
+  /** Sets the wait for the reply to MAIL. */
+  public ClientOptions setMailTimeout(Duration v) { mailTimeout = check("mailTimeout", v); return this; }
+  /** The wait for the reply to RCPT. */
+  public Duration getRcptTimeout() { return rcptTimeout; }
+  /** Sets the wait for the reply to RCPT. */
+  public ClientOptions setRcptTimeout(Duration v) { rcptTimeout = check("rcptTimeout", v); return this; }
+  /** The wait for 354 after DATA. */
+  public Duration getDataInitTimeout() { return dataInitTimeout; }
+  /** Sets the wait for 354 after DATA. */
+  public ClientOptions setDataInitTimeout(Duration v) { dataInitTimeout = check("dataInitTimeout", v); return this; }
+  /** The wait for each data block to drain. */
+  public Duration getDataBlockTimeout() { return dataBlockTimeout; }
+  /** Sets the wait for each data block to drain. */
+  public ClientOptions setDataBlockTimeout(Duration v) { dataBlockTimeout = check("dataBlockTimeout", v); return this; }
+  /** The wait for the reply to the end of data. */
+  public Duration getDataEndTimeout() { return dataEndTimeout; }
+  /** Sets the wait for the reply to the end of data. */
+  public ClientOptions setDataEndTimeout(Duration v) { dataEndTimeout = check("dataEndTimeout", v); return this; }
+  /** Whether STARTTLS is skipped, tried or required. */
   public TlsPolicy getTlsPolicy() { return tlsPolicy; }
-  public ClientOptions setTlsPolicy(TlsPolicy v) { this.tlsPolicy = v; return this; }
+  /** Sets the TLS policy. */
+  public ClientOptions setTlsPolicy(TlsPolicy v) { tlsPolicy = Objects.requireNonNull(v); return this; }
+  /** Whether TLS starts at connect (port 465). */
   public boolean isImplicitTls() { return implicitTls; }
-  public ClientOptions setImplicitTls(boolean v) { this.implicitTls = v; return this; }
+  /** Sets whether TLS starts at connect. */
+  public ClientOptions setImplicitTls(boolean v) { implicitTls = v; return this; }
+  /** Whether the server's certificate is accepted unverified (see the class comment). */
   public boolean isTrustAll() { return trustAll; }
-  public ClientOptions setTrustAll(boolean v) { this.trustAll = v; return this; }
+  /** Sets whether the server's certificate is accepted unverified. */
+  public ClientOptions setTrustAll(boolean v) { trustAll = v; return this; }
+  /** The AUTH user, or null. */
   public String getUsername() { return username; }
-  public ClientOptions setUsername(String v) { this.username = v; return this; }
+  /** Sets the AUTH user. */
+  public ClientOptions setUsername(String v) { username = v; return this; }
+  /** The AUTH password, or null; never log it. */
   public String getPassword() { return password; }
-  public ClientOptions setPassword(String v) { this.password = v; return this; }
+  /** Sets the AUTH password. */
+  public ClientOptions setPassword(String v) { password = v; return this; }
+  /** The most recipients per transaction. */
   public int getMaxRecipients() { return maxRecipients; }
-  public ClientOptions setMaxRecipients(int v) { this.maxRecipients = v; return this; }
+  /** Sets the most recipients per transaction. */
+  public ClientOptions setMaxRecipients(int v) { maxRecipients = (int) Checks.positive("relay.client.maxRecipients", v); return this; }
+
+  private static Duration check(String key, Duration v) {
+    return Checks.positive("relay.client." + key, v);
+  }
 }

@@ -71,7 +71,7 @@ final class MailTransaction {
 
   private Future<Void> stepByStep() {
     conn.write(mailCommand());
-    return conn.read("MAIL FROM", options.getMailTimeout()).compose(mail -> {
+    return conn.read("MAIL FROM", options.getMailTimeout().toMillis()).compose(mail -> {
       if (mail.code() / 100 != 2) {
         decideAll(recipients, mail);
         return Future.succeededFuture();
@@ -80,7 +80,7 @@ final class MailTransaction {
       for (String rcpt : recipients) {
         rcpts = rcpts.compose(v -> {
           conn.write(rcptCommand(rcpt));
-          return conn.read("RCPT TO", options.getRcptTimeout()).map(r -> recipientReply(rcpt, r));
+          return conn.read("RCPT TO", options.getRcptTimeout().toMillis()).map(r -> recipientReply(rcpt, r));
         });
       }
       return rcpts.compose(v -> {
@@ -88,7 +88,7 @@ final class MailTransaction {
           return reset();  // RSET instead of DATA: no recipient was accepted
         }
         conn.write("DATA\r\n");
-        return conn.read("DATA", options.getDataInitTimeout()).compose(this::afterData);
+        return conn.read("DATA", options.getDataInitTimeout().toMillis()).compose(this::afterData);
       });
     });
   }
@@ -99,14 +99,14 @@ final class MailTransaction {
     recipients.forEach(rcpt -> group.append(rcptCommand(rcpt)));
     group.append("DATA\r\n");
     conn.write(group.toString());
-    return conn.read("MAIL FROM", options.getMailTimeout()).compose(mail -> {
+    return conn.read("MAIL FROM", options.getMailTimeout().toMillis()).compose(mail -> {
       Future<Void> rcpts = Future.succeededFuture();
       for (String rcpt : recipients) {
-        rcpts = rcpts.compose(v -> conn.read("RCPT TO", options.getRcptTimeout())
+        rcpts = rcpts.compose(v -> conn.read("RCPT TO", options.getRcptTimeout().toMillis())
             .map(r -> mail.code() / 100 == 2 ? recipientReply(rcpt, r) : null));
       }
       return rcpts
-          .compose(v -> conn.read("DATA", options.getDataInitTimeout()))
+          .compose(v -> conn.read("DATA", options.getDataInitTimeout().toMillis()))
           .compose(data -> {
             if (mail.code() / 100 != 2) {
               decideAll(recipients, mail);
@@ -128,8 +128,8 @@ final class MailTransaction {
       decideAll(accepted, data.code() / 100 == 2 ? unexpected("DATA", data) : data);
       return reset();
     }
-    return conn.writeData(content, options.getDataBlockTimeout())
-        .compose(v -> conn.read("the end of data", options.getDataEndTimeout()))
+    return conn.writeData(content, options.getDataBlockTimeout().toMillis())
+        .compose(v -> conn.read("the end of data", options.getDataEndTimeout().toMillis()))
         .map(end -> {
           // RFC 5321 section 4.2.5: the reply to the final dot applies to every accepted recipient.
           decideAll(accepted, end);
@@ -148,7 +148,7 @@ final class MailTransaction {
 
   private Future<Void> reset() {
     conn.write("RSET\r\n");
-    return conn.read("RSET", options.getCommandTimeout())
+    return conn.read("RSET", options.getCommandTimeout().toMillis())
         .compose(r -> r.code() / 100 == 2 ? Future.succeededFuture() : conn.close());
   }
 

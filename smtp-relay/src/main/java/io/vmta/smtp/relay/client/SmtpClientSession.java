@@ -58,12 +58,12 @@ public final class SmtpClientSession {
     ClientOptions opts = new ClientOptions(options);
     String peer = host + "[" + address.getHostAddress() + "]:" + port;
     NetClient client = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout((int) opts.getConnectTimeout())
+        .setConnectTimeout((int) opts.getConnectTimeout().toMillis())
         .setTcpNoDelay(true));
     ConnectOptions connect = new ConnectOptions()
         .setHost(address.getHostAddress())
         .setPort(port)
-        .setTimeout((int) opts.getConnectTimeout());
+        .setTimeout((int) opts.getConnectTimeout().toMillis());
     if (opts.isImplicitTls()) {
       connect.setSsl(true).setSslOptions(sslOptions(opts)).setSniServerName(serverName(host));
     }
@@ -119,7 +119,7 @@ public final class SmtpClientSession {
       Future<Void> said = Future.succeededFuture();
       if (conn.isOpen() && !busy && !closed) {
         conn.write("QUIT\r\n");
-        said = conn.read("QUIT", options.getCommandTimeout()).mapEmpty();
+        said = conn.read("QUIT", options.getCommandTimeout().toMillis()).mapEmpty();
       }
       return said.transform(ar -> close());
     });
@@ -147,7 +147,7 @@ public final class SmtpClientSession {
   }
 
   private Future<SmtpClientSession> handshake() {
-    return conn.read("the greeting", options.getGreetingTimeout())
+    return conn.read("the greeting", options.getGreetingTimeout().toMillis())
         .compose(greeting -> {
           if (greeting.code() / 100 != 2) {
             // RFC 5321 section 3.1: a client should QUIT after a 554 greeting.
@@ -167,7 +167,7 @@ public final class SmtpClientSession {
   /** EHLO, and HELO when EHLO is refused with 5xx (RFC 5321 section 3.2). */
   private Future<Void> hello() {
     conn.write("EHLO " + options.getHeloName() + "\r\n");
-    return conn.read("EHLO", options.getCommandTimeout()).compose(ehlo -> {
+    return conn.read("EHLO", options.getCommandTimeout().toMillis()).compose(ehlo -> {
       if (ehlo.code() / 100 == 2) {
         capabilities = ServerCapabilities.fromEhlo(ehlo);
         return Future.succeededFuture();
@@ -176,7 +176,7 @@ public final class SmtpClientSession {
         return Future.failedFuture(SmtpClientException.refused("EHLO", ehlo));
       }
       conn.write("HELO " + options.getHeloName() + "\r\n");
-      return conn.read("HELO", options.getCommandTimeout()).compose(helo -> {
+      return conn.read("HELO", options.getCommandTimeout().toMillis()).compose(helo -> {
         if (helo.code() / 100 != 2) {
           return Future.failedFuture(SmtpClientException.refused("HELO", helo));
         }
@@ -198,7 +198,7 @@ public final class SmtpClientSession {
           : Future.succeededFuture();
     }
     conn.write("STARTTLS\r\n");
-    return conn.read("STARTTLS", options.getCommandTimeout()).compose(ready -> {
+    return conn.read("STARTTLS", options.getCommandTimeout().toMillis()).compose(ready -> {
       if (ready.code() != 220) {
         return policy == TlsPolicy.REQUIRED
             ? Future.failedFuture(
@@ -229,7 +229,7 @@ public final class SmtpClientSession {
   /** Trust-all without host name check by default (RFC 7435); see {@link ClientOptions}. */
   private static ClientSSLOptions sslOptions(ClientOptions opts) {
     ClientSSLOptions ssl = new ClientSSLOptions()
-        .setSslHandshakeTimeout(opts.getCommandTimeout())
+        .setSslHandshakeTimeout(opts.getCommandTimeout().toMillis())
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     return opts.isTrustAll()
         ? ssl.setTrustAll(true).setHostnameVerificationAlgorithm("")

@@ -221,7 +221,7 @@ public final class Deliveries {
   /** Records the results: delivered and bounced recipients are done; the rest is retried or expires. */
   private Future<Void> settle(QueueEntry entry, Buffer content, Map<String, DeliveryResult> results, long started) {
     boolean expired = System.currentTimeMillis() - entry.envelope.receivedAt().toEpochMilli()
-        > options.getMaxAgeSeconds() * 1000;
+        > options.getMaxAge().toMillis();
     List<String> finished = new ArrayList<>();
     List<Bouncer.Failure> failures = new ArrayList<>();
     String lastError = null;
@@ -276,9 +276,9 @@ public final class Deliveries {
 
   private Future<Void> retryLater(QueueEntry entry, String error) {
     entry.attempts++;
-    long backoff = Math.min(options.getMaxDelaySeconds(),
-        options.getInitialDelaySeconds() << Math.min(20, entry.attempts - 1));
-    entry.nextAttemptAt = System.currentTimeMillis() + backoff * 1000;
+    long backoff = Math.min(options.getMaxDelay().toMillis(),
+        options.getInitialDelay().toMillis() << Math.min(20, entry.attempts - 1));
+    entry.nextAttemptAt = System.currentTimeMillis() + backoff;
     entry.lastError = error;
     scheduleAt(entry, entry.nextAttemptAt);
     return spool.saveState(entry.id(), entry.state()).recover(e -> {

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.relay.RelayOptions;
+import io.vmta.smtp.relay.Smarthost;
 import io.vmta.smtp.relay.client.ClientOptions;
 import io.vmta.smtp.relay.client.RecipientResult;
 import io.vmta.smtp.relay.client.SmtpClientException;
@@ -65,7 +66,7 @@ public final class SmtpTransport implements Transport {
     this.options = new RelayOptions(options);
     this.resolver = resolver;
     this.limiter = new DestinationLimiter(options.getMaxConnectionsPerDestination());
-    this.pool = new ConnectionPool(vertx, options.getConnectionIdleMillis(), options.getMaxConnectionsPerDestination());
+    this.pool = new ConnectionPool(vertx, options.getConnectionIdle().toMillis(), options.getMaxConnectionsPerDestination());
   }
 
   /** Says goodbye to the connections kept for reuse. */
@@ -83,7 +84,7 @@ public final class SmtpTransport implements Transport {
   }
 
   private Future<List<Target>> targets(String domain) {
-    RelayOptions.Smarthost smarthost = options.getSmarthost();
+    Smarthost smarthost = options.getSmarthost();
     if (smarthost == null) {
       return resolver.resolve(domain).map(route -> {
         List<MxHost> hosts = loopCheck.beforeSelf(route.hosts());
@@ -103,9 +104,9 @@ public final class SmtpTransport implements Transport {
     ClientOptions client = new ClientOptions(options.getClient())
         .setUsername(smarthost.username())
         .setPassword(smarthost.password())
-        .setImplicitTls(smarthost.tls() == RelayOptions.SmarthostTls.IMPLICIT)
-        .setTlsPolicy(smarthost.tls() == RelayOptions.SmarthostTls.STARTTLS ? TlsPolicy.REQUIRED
-            : smarthost.tls() == RelayOptions.SmarthostTls.NONE ? TlsPolicy.NONE : options.getClient().getTlsPolicy());
+        .setImplicitTls(smarthost.tls() == Smarthost.Tls.IMPLICIT)
+        .setTlsPolicy(smarthost.tls() == Smarthost.Tls.STARTTLS ? TlsPolicy.REQUIRED
+            : smarthost.tls() == Smarthost.Tls.NONE ? TlsPolicy.NONE : options.getClient().getTlsPolicy());
     // A configured host name: the system resolver, on a worker (a literal address needs no lookup).
     return vertx.executeBlocking(() -> InetAddress.getAllByName(smarthost.host()), false).map(addresses -> {
       List<Target> out = new ArrayList<>();

@@ -1,8 +1,11 @@
 package io.vmta.smtp.relay.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ClientOptionsTest {
@@ -11,36 +14,48 @@ class ClientOptionsTest {
   void roundTripsThroughJson() {
     ClientOptions options = new ClientOptions()
         .setHeloName("relay.example.test")
-        .setConnectTimeout(1)
-        .setGreetingTimeout(2)
-        .setCommandTimeout(3)
-        .setMailTimeout(4)
-        .setRcptTimeout(5)
-        .setDataInitTimeout(6)
-        .setDataBlockTimeout(7)
-        .setDataEndTimeout(8)
+        .setConnectTimeout(Duration.ofSeconds(1))
+        .setGreetingTimeout(Duration.ofSeconds(2))
+        .setCommandTimeout(Duration.ofSeconds(3))
+        .setMailTimeout(Duration.ofSeconds(4))
+        .setRcptTimeout(Duration.ofSeconds(5))
+        .setDataInitTimeout(Duration.ofSeconds(6))
+        .setDataBlockTimeout(Duration.ofSeconds(7))
+        .setDataEndTimeout(Duration.ofMillis(8))
         .setTlsPolicy(TlsPolicy.REQUIRED)
         .setImplicitTls(true)
         .setTrustAll(false)
         .setUsername("relay")
         .setPassword("secret")
         .setMaxRecipients(9);
-    JsonObject json = options.toJson();
-    assertThat(new ClientOptions(json).toJson()).isEqualTo(json);
-    assertThat(new ClientOptions(options).toJson()).isEqualTo(json);
-    assertThat(json.getString("tlsPolicy")).isEqualTo("REQUIRED");
+    for (ClientOptions o : List.of(new ClientOptions(), options)) {
+      JsonObject json = o.toJson();
+      assertThat(new ClientOptions(json)).isEqualTo(o);
+      assertThat(new ClientOptions(json).toJson()).isEqualTo(json);
+      assertThat(new ClientOptions(o)).isEqualTo(o);
+    }
+    assertThat(options.toJson().getString("tlsPolicy")).isEqualTo("REQUIRED");
+    assertThat(options.toJson().getString("dataEndTimeout")).isEqualTo("8ms");
   }
 
   @Test
   void defaultsAreTheRfc5321Timeouts() {
     ClientOptions options = new ClientOptions(new JsonObject());
-    assertThat(options.toJson()).isEqualTo(new ClientOptions().toJson());
-    assertThat(options.getGreetingTimeout()).isEqualTo(5 * 60_000);
-    assertThat(options.getDataInitTimeout()).isEqualTo(2 * 60_000);
-    assertThat(options.getDataBlockTimeout()).isEqualTo(3 * 60_000);
-    assertThat(options.getDataEndTimeout()).isEqualTo(10 * 60_000);
+    assertThat(options).isEqualTo(new ClientOptions());
+    assertThat(options.getGreetingTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(options.getDataInitTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(options.getDataBlockTimeout()).isEqualTo(Duration.ofMinutes(3));
+    assertThat(options.getDataEndTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(options.getTlsPolicy()).isEqualTo(TlsPolicy.OPPORTUNISTIC);
     assertThat(options.isTrustAll()).isTrue();
     assertThat(options.toJson().containsKey("password")).isFalse();
+  }
+
+  @Test
+  void unknownKeysAndBadDurationsAreErrorsNamingThePath() {
+    assertThatThrownBy(() -> new ClientOptions(new JsonObject().put("mailTimeut", "1m")))
+        .hasMessage("relay.client.mailTimeut: unknown key; did you mean mailTimeout?");
+    assertThatThrownBy(() -> new ClientOptions(new JsonObject().put("mailTimeout", "soon")))
+        .hasMessageStartingWith("relay.client.mailTimeout: must be a duration like");
   }
 }

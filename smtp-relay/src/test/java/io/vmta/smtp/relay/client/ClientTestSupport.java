@@ -20,7 +20,7 @@ final class ClientTestSupport {
   }
 
   static ClientOptions options() {
-    return new ClientOptions().setHeloName("client.test").setAllReplyTimeouts(10_000).setConnectTimeout(5_000);
+    return new ClientOptions().setHeloName("client.test").setAllReplyTimeouts(java.time.Duration.ofSeconds(10)).setConnectTimeout(java.time.Duration.ofSeconds(5));
   }
 
   static Envelope envelope(List<String> recipients) {

@@ -207,7 +207,7 @@ class SmtpTransactionTest {
   @Test
   void noReplyToTheFinalDotTimesOutAsTransient(Vertx vertx, VertxTestContext ctx) {
     FakeSmtpServer server = new FakeSmtpServer().pipelining().silentOn("DOT");
-    ClientOptions options = options().setDataEndTimeout(300);
+    ClientOptions options = options().setDataEndTimeout(java.time.Duration.ofMillis(300));
     deliver(vertx, server, options, envelope(List.of(X)), MESSAGE)
         .onComplete(ctx.succeeding(result -> ctx.verify(() -> {
           assertThat(result.get(X)).isInstanceOf(Transient.class);

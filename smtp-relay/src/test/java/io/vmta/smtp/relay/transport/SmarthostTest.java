@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.core.queue.QueueId;
 import io.vmta.smtp.relay.RelayOptions;
+import io.vmta.smtp.relay.Smarthost;
 import io.vmta.smtp.relay.client.ClientOptions;
 import io.vmta.smtp.relay.dns.MxResolver;
 import io.vmta.smtp.relay.testing.FakeSmtpServer;
@@ -32,9 +33,9 @@ class SmarthostTest {
     await(vertx.close());
   }
 
-  private Map<String, DeliveryResult> deliver(FakeSmtpServer upstream, RelayOptions.SmarthostTls tls, String password) {
+  private Map<String, DeliveryResult> deliver(FakeSmtpServer upstream, Smarthost.Tls tls, String password) {
     RelayOptions options = new RelayOptions()
-        .setSmarthost(new RelayOptions.Smarthost("127.0.0.1", upstream.port(), tls, "relay-user", password))
+        .setSmarthost(new Smarthost("127.0.0.1", upstream.port(), tls, "relay-user", password))
         .setClient(new ClientOptions().setHeloName("mx.example.test"));
     // No DNS server is ever asked: the smarthost is an address literal.
     MxResolver unused = new MxResolver(vertx, List.of(new java.net.InetSocketAddress("127.0.0.1", 9)), Duration.ofSeconds(1));
@@ -51,7 +52,7 @@ class SmarthostTest {
   @Test
   void startTlsThenAuthThenTheMessageUnchanged() {
     FakeSmtpServer upstream = await(new FakeSmtpServer().pipelining().startTls().auth("relay-user", "pw").start(vertx));
-    Map<String, DeliveryResult> results = deliver(upstream, RelayOptions.SmarthostTls.STARTTLS, "pw");
+    Map<String, DeliveryResult> results = deliver(upstream, Smarthost.Tls.STARTTLS, "pw");
     assertThat(results.values()).allMatch(r -> r instanceof DeliveryResult.Delivered);
     assertThat(results.get("bob@far.example").relay()).startsWith("127.0.0.1[127.0.0.1]:" + upstream.port());
     assertThat(upstream.commandsOverTls()).anyMatch(c -> c.startsWith("AUTH "));
@@ -62,14 +63,14 @@ class SmarthostTest {
   @Test
   void implicitTls() {
     FakeSmtpServer upstream = await(new FakeSmtpServer().implicitTls().auth("relay-user", "pw").start(vertx));
-    assertThat(deliver(upstream, RelayOptions.SmarthostTls.IMPLICIT, "pw").values())
+    assertThat(deliver(upstream, Smarthost.Tls.IMPLICIT, "pw").values())
         .allMatch(r -> r instanceof DeliveryResult.Delivered);
   }
 
   @Test
   void aRefusedLoginDefersRatherThanBounces() {
     FakeSmtpServer upstream = await(new FakeSmtpServer().startTls().auth("relay-user", "pw").start(vertx));
-    assertThat(deliver(upstream, RelayOptions.SmarthostTls.STARTTLS, "wrong").values())
+    assertThat(deliver(upstream, Smarthost.Tls.STARTTLS, "wrong").values())
         .allMatch(r -> r instanceof DeliveryResult.Transient);
     assertThat(upstream.messages()).isEmpty();
   }
@@ -77,7 +78,7 @@ class SmarthostTest {
   @Test
   void requiredTlsThatIsNotOfferedDefers() {
     FakeSmtpServer upstream = await(new FakeSmtpServer().start(vertx));
-    assertThat(deliver(upstream, RelayOptions.SmarthostTls.STARTTLS, "pw").values())
+    assertThat(deliver(upstream, Smarthost.Tls.STARTTLS, "pw").values())
         .allMatch(r -> r instanceof DeliveryResult.Transient);
     assertThat(upstream.messages()).isEmpty();
   }

@@ -115,7 +115,7 @@ final class MessageReceiver {
     Envelope envelope = new Envelope(tx.id(), tx.senderText(), tx.recipients(), tx.params().smtputf8(),
         tx.params().effectiveBody().keyword(), conn.clientIp, session.heloName(), session.authUser(), now);
     session.endTransaction();
-    conn.await(conn.ctx.queue.submit(new QueuedMessage(envelope, message), options.getQueueTimeoutSeconds() * 1000L)
+    conn.await(conn.ctx.queue.submit(new QueuedMessage(envelope, message), options.getQueueTimeout().toMillis())
         .onSuccess(id -> {
           log.info("{}: client=[{}], helo=<{}>, from=<{}>, size={}, nrcpt={} (queued)", id, conn.clientIp,
               session.heloName(), tx.senderText(), message.length(), tx.recipients().size());

@@ -37,7 +37,7 @@ public final class ServerContext {
     this.limiter = new ConnectionLimiter(vertx, options.getMaxConnections(), options.getMaxConnectionsPerIp());
     this.auth = auth;
     this.throttle = AuthThrottle.shared(vertx, AuthThrottle.Options.DEFAULTS
-        .withWindow(java.time.Duration.ofSeconds(options.getAuthWindowSeconds()))
+        .withWindow(options.getAuthWindow())
         .withThresholds(options.getAuthSlowAfter(), options.getAuthRefuseAfter()));
     this.counters = ServerCounters.shared(vertx);
     this.queue = new QueueClient(vertx);
@@ -53,8 +53,8 @@ public final class ServerContext {
   }
 
   /** How long a stopping server lets sessions finish the message they are sending. */
-  public int shutdownGraceSeconds() {
-    return options.getShutdownGraceSeconds();
+  public java.time.Duration shutdownGrace() {
+    return options.getShutdownGrace();
   }
 
   /** The connections open now (a copy). */

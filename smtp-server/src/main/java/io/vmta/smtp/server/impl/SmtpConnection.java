@@ -73,8 +73,8 @@ public final class SmtpConnection {
         session.chunkEnded(chunk);
       }
     }, ctx.options.getMaxCommandLine());
-    this.deadlines = new SessionDeadlines(ctx.vertx, ctx.options.getIdleTimeoutSeconds() * 1000L,
-        ctx.options.getDataTimeoutSeconds() * 1000L, in::readingMessage, () -> busy, this::timedOut);
+    this.deadlines = new SessionDeadlines(ctx.vertx, ctx.options.getIdleTimeout().toMillis(),
+        ctx.options.getDataTimeout().toMillis(), in::readingMessage, () -> busy, this::timedOut);
   }
 
   /** Sends the greeting and starts reading. */

@@ -6,6 +6,8 @@ import io.vertx.core.eventbus.Message;
 import io.vmta.smtp.core.queue.QueueAddresses;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import io.vmta.smtp.server.ListenerMode;
+import io.vmta.smtp.server.ListenerOptions;
 import io.vmta.smtp.server.SmtpServerOptions;
 import io.vmta.smtp.server.SmtpServerVerticle;
 
@@ -45,8 +47,8 @@ public final class ServerFixture implements AutoCloseable {
   /** Options for a test server: loopback, port 0, a user and an alias in example.test. */
   public static SmtpServerOptions defaults() {
     return new SmtpServerOptions()
-        .setCertPath(CERT.certificatePath())
-        .setKeyPath(CERT.privateKeyPath())
+        .setTls(CERT.certificatePath(), CERT.privateKeyPath())
+        .setListeners(java.util.List.of(new ListenerOptions("127.0.0.1", 0, ListenerMode.MX)))
         .setHostname("mx.example.test")
         .setDomains(java.util.List.of("example.test"))
         .setLocalUsers(java.util.List.of("alice@example.test", "bob@example.test"))

@@ -1,4 +1,4 @@
-package io.vmta.mta.config;
+package io.vmta.smtp.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

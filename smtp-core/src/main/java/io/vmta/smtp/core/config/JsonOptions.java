@@ -1,4 +1,4 @@
-package io.vmta.mta.config;
+package io.vmta.smtp.core.config;
 
 import io.vertx.core.json.JsonObject;
 

@@ -1,4 +1,4 @@
-package io.vmta.mta.config;
+package io.vmta.smtp.core.config;
 
 /**
  * A bad configuration: the message is one line naming the key path and the problem, e.g.

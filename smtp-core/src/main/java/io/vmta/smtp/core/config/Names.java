@@ -1,10 +1,10 @@
-package io.vmta.mta.config;
+package io.vmta.smtp.core.config;
 
 import java.net.IDN;
 import java.util.Locale;
 
 /** Checks and normalises the domain names and addresses written in the configuration. */
-final class Names {
+public final class Names {
 
   private Names() {}
 
@@ -14,7 +14,7 @@ final class Names {
    *
    * @throws ConfigException at {@code path} when it is not a valid name
    */
-  static String domain(String text, String path) {
+  public static String domain(String text, String path) {
     String name = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     String ascii;
     try {
@@ -38,7 +38,7 @@ final class Names {
    *
    * @throws ConfigException at {@code path} when it is not one
    */
-  static String address(String text, String path) {
+  public static String address(String text, String path) {
     int at = text.lastIndexOf('@');
     String local = at < 0 ? "" : text.substring(0, at);
     if (at <= 0 || at == text.length() - 1 || local.indexOf('@') >= 0 || local.length() > 64
@@ -60,7 +60,7 @@ final class Names {
    *
    * @throws ConfigException at {@code path} otherwise
    */
-  static String host(String text, String path) {
+  public static String host(String text, String path) {
     if (!text.matches("[A-Za-z0-9._:\\-%\\[\\]]+")) {
       throw ConfigReader.bad(path, "a host name or IP address", text);
     }
