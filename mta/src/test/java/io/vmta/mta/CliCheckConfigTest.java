@@ -62,6 +62,15 @@ class CliCheckConfigTest {
   }
 
   @Test
+  void aKeyUnderItsOldNameIsOkWithAWarning() throws IOException {
+    Path config = write("mta.yaml", "users: users.txt\nlimits: {commandTimeout: 45s}\n");
+    CliRunner.Result r = CliRunner.run("check-config", "--config", config.toString());
+    assertThat(r.status()).as(r.printed()).isZero();
+    assertThat(r.out().lines().limit(2)).containsExactly("configuration OK: " + config,
+        "warning: limits.commandTimeout is deprecated: rename it limits.queueTimeout");
+  }
+
+  @Test
   void yamlAndAConfiguredCertificateArePassed() throws IOException {
     SelfSignedCertificate cert = SelfSignedCertificate.create("mx.example.test");
     try {
