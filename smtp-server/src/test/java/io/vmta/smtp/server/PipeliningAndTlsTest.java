@@ -26,28 +26,6 @@ class PipeliningAndTlsTest {
   }
 
   @Test
-  void pipelinedCommandsGetTheirRepliesInOrder() throws Exception {
-    try (TestSmtpClient c = server.connect()) {
-      c.command("EHLO client.example.org");
-      c.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<alice@example.test>\r\nRCPT TO:<nobody@example.test>\r\n"
-          + "RCPT TO:<bob@example.test>\r\nDATA\r\n");
-      assertThat(c.read().code()).isEqualTo(250);
-      assertThat(c.read().code()).isEqualTo(250);
-      assertThat(c.read().code()).isEqualTo(550);
-      assertThat(c.read().code()).isEqualTo(250);
-      assertThat(c.read().code()).isEqualTo(354);
-      c.send("hello\r\n.\r\nMAIL FROM:<b@example.org>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n");
-      assertThat(c.read().code()).isEqualTo(250);
-      assertThat(c.read().code()).isEqualTo(250);
-      assertThat(c.read().code()).isEqualTo(250);
-      assertThat(c.read().code()).isEqualTo(354);
-      assertThat(c.command("second\r\n.").code()).isEqualTo(250);
-    }
-    assertThat(server.nextQueued().envelope().recipients()).containsExactly("alice@example.test", "bob@example.test");
-    assertThat(server.nextQueued().envelope().sender()).isEqualTo("b@example.org");
-  }
-
-  @Test
   void contentPipelinedBehindDataIsASynchronisationError() throws Exception {
     try (TestSmtpClient c = server.connect()) {
       c.command("EHLO client.example.org");

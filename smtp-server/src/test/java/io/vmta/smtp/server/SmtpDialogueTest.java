@@ -37,29 +37,6 @@ class SmtpDialogueTest {
   }
 
   @Test
-  void acceptsAMessageAndQueuesItByteForByteBehindOneReceivedHeader() throws Exception {
-    String body = "Subject: hi\r\n\r\n..leading dot\r\nline two\r\n";
-    try (TestSmtpClient c = server.connect()) {
-      c.command("EHLO client.example.org");
-      assertThat(c.command("MAIL FROM:<sender@example.org>").last()).isEqualTo("250 2.1.0 Ok");
-      assertThat(c.command("RCPT TO:<Alice@example.test>").last()).isEqualTo("250 2.1.5 Ok");
-      assertThat(c.command("DATA").code()).isEqualTo(354);
-      TestSmtpClient.Reply done = c.command(body + ".");
-      assertThat(done.last()).startsWith("250 2.0.0 Ok: queued as ");
-      QueuedMessage m = server.nextQueued();
-      assertThat(done.last()).endsWith(m.envelope().id());
-      assertThat(m.envelope().sender()).isEqualTo("sender@example.org");
-      assertThat(m.envelope().recipients()).containsExactly("Alice@example.test");
-      String content = m.content().toString(StandardCharsets.UTF_8);
-      assertThat(content).startsWith("Received: from client.example.org ([127.0.0.1])\r\n\tby mx.example.test (vmta) with ESMTP id "
-          + m.envelope().id() + "\r\n\tfor <Alice@example.test>; ");
-      assertThat(content.substring(content.indexOf("\r\n", content.indexOf("\tfor ")) + 2))
-          .isEqualTo("Subject: hi\r\n\r\n.leading dot\r\nline two\r\n");
-      assertThat(content.split("Received:", -1)).hasSize(2);
-    }
-  }
-
-  @Test
   void refusesUnknownUsersAndRelayingButKeepsGoodRecipients() throws Exception {
     try (TestSmtpClient c = server.connect()) {
       c.command("EHLO client.example.org");
@@ -75,24 +52,6 @@ class SmtpDialogueTest {
       assertThat(server.nextQueued().envelope().recipients())
           .containsExactly("team@example.test", "postmaster@example.test", "postmaster@example.test");
     }
-  }
-
-  @Test
-  void enforcesTheOrderOfCommands() throws Exception {
-    try (TestSmtpClient c = server.connect()) {
-      assertThat(c.command("MAIL FROM:<a@example.org>").last()).startsWith("503 5.5.1 ");
-      c.command("EHLO client.example.org");
-      assertThat(c.command("RCPT TO:<alice@example.test>").last()).startsWith("503 5.5.1 ");
-      assertThat(c.command("DATA").last()).startsWith("503 5.5.1 ");
-      c.command("MAIL FROM:<a@example.org>");
-      assertThat(c.command("MAIL FROM:<a@example.org>").last()).startsWith("503 5.5.1 ");
-      assertThat(c.command("DATA").last()).startsWith("503 5.5.1 ");
-      assertThat(c.command("RSET").code()).isEqualTo(250);
-      assertThat(c.command("RCPT TO:<alice@example.test>").code()).isEqualTo(503);
-      assertThat(c.command("QUIT").code()).isEqualTo(221);
-      assertThat(c.closedByServer()).isTrue();
-    }
-    assertThat(server.queued).isEmpty();
   }
 
   @Test
