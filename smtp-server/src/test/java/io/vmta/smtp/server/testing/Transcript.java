@@ -199,7 +199,7 @@ public record Transcript(String name, Header header, List<Step> steps) {
 
   /**
    * The bytes of {@code text} in UTF-8 with the escapes decoded, CRLF appended when {@code line}:
-   * {@code \r \n \0 \t \\ \xHH}, and {@code \{N*text}} for {@code text} repeated N times.
+   * {@code \r \n \0 \t \\ \xHH}, and {@code \{N*text}} for {@code text} (escapes decoded, no braces) repeated N times.
    */
   static byte[] unescape(String text, boolean line) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -235,7 +235,8 @@ public record Transcript(String name, Header header, List<Step> steps) {
           if (close < 0 || star < 0 || star > close) {
             throw new IllegalArgumentException("\\{ wants N*text}");
           }
-          plain.append(text.substring(star + 1, close).repeat(Integer.parseInt(text.substring(i + 1, star))));
+          String unit = new String(unescape(text.substring(star + 1, close), false), StandardCharsets.UTF_8);
+          plain.append(unit.repeat(Integer.parseInt(text.substring(i + 1, star))));
           i = close;
         }
         default -> throw new IllegalArgumentException("unknown escape \\" + e);
