@@ -106,7 +106,7 @@ public record Transcript(String name, Header header, List<Step> steps) {
           }
           case "@users" -> {
             for (String word : words(arg)) {
-              int colon = word.lastIndexOf(':');
+              int colon = word.indexOf(':');
               if (colon < 0) {
                 throw new IllegalArgumentException("@users wants address:password");
               }
