@@ -168,7 +168,7 @@ public final class SmtpConnection {
 
   /** After a reply that ended a transaction, or at shutdown: leaves if nothing is under way. */
   void closeIfIdle() {
-    if (draining && !closed && !busy && in.betweenCommands() && !session.inTransaction()) {
+    if (draining && !closed && !busy && in.betweenCommands() && !session.phase().inTransaction()) {
       reply(SHUTTING_DOWN);
       close();
     }
@@ -206,6 +206,11 @@ public final class SmtpConnection {
     } else {
       in.expectChunk(decoder);
     }
+  }
+
+  /** Back to reading command lines (part of {@link SmtpSession#resetTransaction()}). */
+  void resetInput() {
+    in.reset();
   }
 
   /** Pauses input until {@code work} completes, then goes on with what was pipelined behind. */
@@ -258,11 +263,15 @@ public final class SmtpConnection {
     if (!closed) {
       closed = true;
       releaseSlot();
+      session.resetTransaction();
       socket.close();
     }
   }
 
   private void onClosed() {
+    if (!closed) {
+      session.resetTransaction();
+    }
     closed = true;
     if (ctx.open.remove(this)) {
       ctx.counters.closed(listenerMode);
