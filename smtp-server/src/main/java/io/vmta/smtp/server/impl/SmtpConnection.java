@@ -22,8 +22,8 @@ import java.nio.charset.StandardCharsets;
  * The socket side of one SMTP connection: feeds the input to {@link SmtpInput}, parses each
  * command line and hands it to the {@link SmtpSession}, enforces the error and time limits,
  * writes replies, and closes (also gracefully, at shutdown). While a command waits on something
- * asynchronous (the queue, the TLS handshake) the socket is paused and no further input is
- * interpreted.
+ * asynchronous (the queue, the TLS handshake) no further input is interpreted; its
+ * {@link ConnectionState} says which.
  */
 public final class SmtpConnection {
 
@@ -38,11 +38,9 @@ public final class SmtpConnection {
   private final SmtpSession session;
   private final SmtpInput in;
 
-  private boolean busy;
-  private boolean closed;
+  private ConnectionState state = ConnectionState.READING;
+  /** The server is stopping: leave as soon as no transaction is under way (see {@link ConnectionState}). */
   private boolean draining;
-  private boolean slotReleased;
-  private boolean tlsUpgrading;
   private int errors;
   private final SessionDeadlines deadlines;
 
@@ -74,7 +72,7 @@ public final class SmtpConnection {
       }
     }, ctx.options.getMaxCommandLine());
     this.deadlines = new SessionDeadlines(ctx.vertx, ctx.options.getIdleTimeoutSeconds() * 1000L,
-        ctx.options.getDataTimeoutSeconds() * 1000L, in::readingMessage, () -> busy, this::timedOut);
+        ctx.options.getDataTimeoutSeconds() * 1000L, in::readingMessage, this::waiting, this::timedOut);
   }
 
   /** Sends the greeting and starts reading. */
@@ -92,10 +90,10 @@ public final class SmtpConnection {
 
   private void onData(Buffer chunk) {
     deadlines.input();
-    if (closed) {
+    if (state == ConnectionState.CLOSED) {
       return;
     }
-    if (tlsUpgrading && !socket.isSsl()) {
+    if (state == ConnectionState.TLS_HANDSHAKE && !socket.isSsl()) {
       // Plaintext that arrives between our 220 and the handshake (CVE-2011-0411): never read.
       session.injectionDetected();
       return;
@@ -105,10 +103,10 @@ public final class SmtpConnection {
   }
 
   private void process() {
-    while (!busy && !closed && in.hasPending() && in.step()) {
+    while (state == ConnectionState.READING && in.hasPending() && in.step()) {
       // each step consumes input or hands it on; it returns false when it needs more bytes
     }
-    in.compact(busy);
+    in.compact(waiting());
     closeIfIdle();
   }
 
@@ -160,7 +158,7 @@ public final class SmtpConnection {
 
   /** The shutdown deadline has passed. */
   public void forceClose() {
-    if (!closed) {
+    if (state != ConnectionState.CLOSED) {
       reply(SHUTTING_DOWN);
       close();
     }
@@ -168,7 +166,7 @@ public final class SmtpConnection {
 
   /** After a reply that ended a transaction, or at shutdown: leaves if nothing is under way. */
   void closeIfIdle() {
-    if (draining && !closed && !busy && in.betweenCommands() && !session.phase().inTransaction()) {
+    if (draining && state == ConnectionState.READING && in.betweenCommands() && !session.phase().inTransaction()) {
       reply(SHUTTING_DOWN);
       close();
     }
@@ -176,7 +174,7 @@ public final class SmtpConnection {
 
   /** Writes a reply. */
   void reply(Reply reply) {
-    if (!closed) {
+    if (state != ConnectionState.CLOSED) {
       socket.write(reply.format(true));
     }
   }
@@ -215,11 +213,14 @@ public final class SmtpConnection {
 
   /** Pauses input until {@code work} completes, then goes on with what was pipelined behind. */
   <T> void await(Future<T> work) {
-    busy = true;
+    if (state == ConnectionState.CLOSED) {
+      return;
+    }
+    state = ConnectionState.WAITING;
     socket.pause();
     work.onComplete(ar -> {
-      busy = false;
-      if (!closed) {
+      if (state == ConnectionState.WAITING) {
+        state = ConnectionState.READING;
         socket.resume();
         process();
       }
@@ -231,10 +232,11 @@ public final class SmtpConnection {
    * the socket is not paused, and {@link #onData} refuses whatever arrives meanwhile.
    */
   void awaitTls(Future<Void> handshake) {
-    busy = true;
     handshake.onComplete(ar -> {
-      busy = false;
-      process();
+      if (state == ConnectionState.TLS_HANDSHAKE) {
+        state = ConnectionState.READING;
+        process();
+      }
     });
   }
 
@@ -250,9 +252,9 @@ public final class SmtpConnection {
    * Nothing read before the handshake is ever interpreted.
    */
   Future<Void> upgradeToTls(Reply ready) {
-    tlsUpgrading = true;
+    state = ConnectionState.TLS_HANDSHAKE;
     in.discardPending();
-    return socket.upgradeToSsl(Buffer.buffer(ready.format(true))).andThen(ar -> tlsUpgrading = false);
+    return socket.upgradeToSsl(Buffer.buffer(ready.format(true)));
   }
 
   /**
@@ -260,36 +262,37 @@ public final class SmtpConnection {
    * once: a client that QUITs and reconnects must not find it still taken.
    */
   void close() {
-    if (!closed) {
-      closed = true;
-      releaseSlot();
-      session.resetTransaction();
+    if (state != ConnectionState.CLOSED) {
+      enterClosed();
       socket.close();
     }
   }
 
   private void onClosed() {
-    if (!closed) {
-      session.resetTransaction();
+    if (state != ConnectionState.CLOSED) {
+      enterClosed();
     }
-    closed = true;
     if (ctx.open.remove(this)) {
       ctx.counters.closed(listenerMode);
     }
-    releaseSlot();
     deadlines.cancel();
     log.info("disconnect from [{}]", clientIp);
   }
 
-  private void releaseSlot() {
-    if (!slotReleased) {
-      slotReleased = true;
-      ctx.limiter.release(clientIp);
-    }
+  /** The one way into CLOSED, taken once: the slot is freed and the transaction reset. */
+  private void enterClosed() {
+    state = ConnectionState.CLOSED;
+    ctx.limiter.release(clientIp);
+    session.resetTransaction();
+  }
+
+  /** Whether input waits for something asynchronous (no time limit applies meanwhile). */
+  private boolean waiting() {
+    return state == ConnectionState.WAITING || state == ConnectionState.TLS_HANDSHAKE;
   }
 
   private void timedOut(boolean inMessage) {
-    if (!closed) {
+    if (state != ConnectionState.CLOSED) {
       log.info("timeout after {} from [{}]", inMessage ? "DATA" : "command", clientIp);
       reply(Replies.TIMEOUT);
       close();
