@@ -3,24 +3,17 @@ package io.vmta.smtp.server.impl;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vmta.smtp.core.CommandParser;
 import io.vmta.smtp.core.Replies;
 import io.vmta.smtp.core.Reply;
-import io.vmta.smtp.core.SmtpCommand;
-import io.vmta.smtp.core.SmtpSyntaxException;
 import io.vmta.smtp.core.codec.BdatDecoder;
 import io.vmta.smtp.core.codec.DataDecoder;
 import io.vmta.smtp.server.ListenerMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-
 /**
- * The socket side of one SMTP connection: feeds the input to {@link SmtpInput}, parses each
- * command line and hands it to the {@link SmtpSession}, enforces the error and time limits,
+ * The socket side of one SMTP connection: feeds the input to {@link SmtpInput}, hands each
+ * command line to {@link CommandLines} on its way to the {@link SmtpSession}, enforces the error and time limits,
  * writes replies, and closes (also gracefully, at shutdown). While a command waits on something
  * asynchronous (the queue, the TLS handshake) no further input is interpreted; its
  * {@link ConnectionState} says which.
@@ -37,6 +30,7 @@ public final class SmtpConnection {
   final ListenerMode listenerMode;
   private final SmtpSession session;
   private final SmtpInput in;
+  private final CommandLines commands;
 
   private ConnectionState state = ConnectionState.READING;
   /** The server is stopping: leave as soon as no transaction is under way (see {@link ConnectionState}). */
@@ -50,10 +44,11 @@ public final class SmtpConnection {
     this.clientIp = socket.remoteAddress().hostAddress();
     this.listenerMode = mode;
     this.session = new SmtpSession(this, mode, socket.isSsl());
+    this.commands = new CommandLines(this, session);
     this.in = new SmtpInput(new SmtpInput.Reader() {
       @Override
       public void commandLine(Buffer line) {
-        command(line);
+        commands.accept(line);
       }
 
       @Override
@@ -113,37 +108,6 @@ public final class SmtpConnection {
   /** The next line the client sends answers an AUTH challenge. */
   void expectAuthLine(AuthExchange exchange) {
     in.expectAuthLine(exchange);
-  }
-
-  private void command(Buffer line) {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line.getBytes())).toString();
-    } catch (CharacterCodingException e) {
-      error(Reply.of(500, "5.5.2", "Error: command line is not valid UTF-8"));
-      return;
-    }
-    SmtpCommand cmd;
-    try {
-      cmd = CommandParser.parse(text);
-    } catch (SmtpSyntaxException e) {
-      error(e.reply());
-      return;
-    }
-    if (endsGroup(cmd) && in.hasPending()) {
-      // RFC 2920 3.1: these may only be the last command of a pipelined group.
-      log.warn("improper command pipelining after {} from [{}]", cmd.verb(), clientIp);
-      reply(Replies.SYNC_ERROR);
-      close();
-      return;
-    }
-    session.handle(cmd);
-  }
-
-  private static boolean endsGroup(SmtpCommand cmd) {
-    return cmd instanceof SmtpCommand.Ehlo || cmd instanceof SmtpCommand.Helo
-        || cmd instanceof SmtpCommand.Data || cmd instanceof SmtpCommand.Noop
-        || cmd instanceof SmtpCommand.StartTls || cmd instanceof SmtpCommand.Auth;
   }
 
   /**
