@@ -55,6 +55,9 @@ final class MessageReceiver {
       conn.enterBdat(new BdatDecoder(0, Integer.MAX_VALUE), c.size());
       return;
     }
+    if (c.size() == 0 && !c.last() && !session.junkAllowed("BDAT 0")) {
+      return;
+    }
     if (session.phase() != SessionPhase.CHUNKING) {
       // The first chunk of this transaction: a new decoder, never one of an earlier transaction.
       var options = conn.ctx.options;
@@ -124,6 +127,7 @@ final class MessageReceiver {
     conn.await(conn.ctx.queue.submit(new QueuedMessage(envelope, message), options.getQueueTimeoutSeconds() * 1000L)
         .onComplete(ar -> session.resetTransaction())
         .onSuccess(id -> {
+          session.messageAccepted();
           log.info("{}: client=[{}], helo=<{}>, from=<{}>, size={}, nrcpt={} (queued)", id, conn.clientIp,
               session.heloName(), tx.senderText(), message.length(), tx.recipients().size());
           conn.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id));

@@ -22,6 +22,7 @@ public final class SmtpConnection {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
   private static final Reply SHUTTING_DOWN = Reply.of(421, "4.3.2", "Service shutting down, try again later");
+  private static final Reply CONNECTION_TIME_EXCEEDED = Reply.of(421, "4.7.0", "Error: connection time limit exceeded");
 
   final ServerContext ctx;
   final NetSocket socket;
@@ -67,7 +68,8 @@ public final class SmtpConnection {
       }
     }, ctx.options.getMaxCommandLine());
     this.deadlines = new SessionDeadlines(ctx.vertx, ctx.options.getIdleTimeoutSeconds() * 1000L,
-        ctx.options.getDataTimeoutSeconds() * 1000L, in::readingMessage, this::waiting, this::timedOut);
+        ctx.options.getDataTimeoutSeconds() * 1000L, ctx.options.getMaxConnectionTime().toMillis(),
+        in::readingMessage, this::waiting, this::timedOut);
   }
 
   /** Sends the greeting and starts reading. */
@@ -255,11 +257,17 @@ public final class SmtpConnection {
     return state == ConnectionState.WAITING || state == ConnectionState.TLS_HANDSHAKE;
   }
 
-  private void timedOut(boolean inMessage) {
-    if (state != ConnectionState.CLOSED) {
-      log.info("timeout after {} from [{}]", inMessage ? "DATA" : "command", clientIp);
-      reply(Replies.TIMEOUT);
-      close();
+  private void timedOut(SessionDeadlines.Limit limit) {
+    if (state == ConnectionState.CLOSED) {
+      return;
     }
+    if (limit == SessionDeadlines.Limit.LIFETIME) {
+      log.warn("connection time limit ({}) reached by [{}]: closing", ctx.options.getMaxConnectionTime(), clientIp);
+      reply(CONNECTION_TIME_EXCEEDED);
+    } else {
+      log.info("timeout after {} from [{}]", limit == SessionDeadlines.Limit.MESSAGE ? "DATA" : "command", clientIp);
+      reply(Replies.TIMEOUT);
+    }
+    close();
   }
 }

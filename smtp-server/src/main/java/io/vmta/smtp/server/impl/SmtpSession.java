@@ -23,6 +23,7 @@ import java.util.List;
 final class SmtpSession {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+  private static final Reply TOO_MUCH_JUNK = Reply.of(421, "4.7.0", "Error: too many commands without mail");
 
   private final SmtpConnection conn;
   private final ServerContext ctx;
@@ -36,6 +37,8 @@ final class SmtpSession {
   private String authUser;
   /** The open transaction: set exactly while {@link SessionPhase#inTransaction()}. */
   private Transaction tx;
+  /** Commands without progress since the last accepted message (Postfix: smtpd_junk_command_limit). */
+  private int junk;
 
   SmtpSession(SmtpConnection conn, ListenerMode mode, boolean tls) {
     this.conn = conn;
@@ -47,6 +50,9 @@ final class SmtpSession {
   }
 
   void handle(SmtpCommand command) {
+    if (makesNoProgress(command) && !junkAllowed(command.verb())) {
+      return;
+    }
     if (command instanceof SmtpCommand.Ehlo c) {
       helo(c.domain(), true);
     } else if (command instanceof SmtpCommand.Helo c) {
@@ -80,6 +86,34 @@ final class SmtpSession {
     } else {
       conn.error(Replies.SYNTAX_ERROR_COMMAND_UNRECOGNIZED);
     }
+  }
+
+  private static boolean makesNoProgress(SmtpCommand command) {
+    return command instanceof SmtpCommand.Noop || command instanceof SmtpCommand.Rset
+        || command instanceof SmtpCommand.Vrfy || command instanceof SmtpCommand.Expn
+        || command instanceof SmtpCommand.Help;
+  }
+
+  /**
+   * Counts a command that makes no progress ({@code what}: NOOP, RSET, VRFY, EXPN, HELP, an empty
+   * BDAT that is not LAST). Past {@code limits.maxJunkCommands} since the last accepted message the
+   * client is told 421, the connection closes and false says not to run the command: a client
+   * that only keeps a connection alive must not hold its slot for ever.
+   */
+  boolean junkAllowed(String what) {
+    if (++junk <= ctx.options.getMaxJunkCommands()) {
+      return true;
+    }
+    log.warn("too many commands without mail from [{}] ({} since the last message, the last {}): closing",
+        conn.clientIp, junk, what);
+    conn.reply(TOO_MUCH_JUNK);
+    conn.close();
+    return false;
+  }
+
+  /** The queue took a message: the count of commands without progress starts again. */
+  void messageAccepted() {
+    junk = 0;
   }
 
   /** RFC 5321 4.1.4: HELO and EHLO end any transaction, as RSET does. */

@@ -1,0 +1,108 @@
+package io.vmta.smtp.server;
+
+import io.vmta.smtp.server.testing.ServerFixture;
+import io.vmta.smtp.server.testing.TestSmtpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Clients that hold a connection without sending mail are closed, over real sockets (issue 9). */
+class ConnectionAbuseTest {
+
+  private ServerFixture server;
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private void start(SmtpServerOptions options) {
+    server = new ServerFixture(options);
+  }
+
+  @Test
+  void commandsWithoutProgressPastTheLimitClose() throws Exception {
+    start(ServerFixture.defaults().setMaxJunkCommands(3));
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      assertThat(c.command("NOOP").code()).isEqualTo(250);
+      assertThat(c.command("RSET").code()).isEqualTo(250);
+      assertThat(c.command("HELP").code()).isEqualTo(214);
+      assertThat(c.command("VRFY alice").last()).startsWith("421 4.7.0 ");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void everyKindOfCommandWithoutProgressCounts() throws Exception {
+    start(ServerFixture.defaults().setMaxJunkCommands(4));
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      assertThat(c.command("VRFY alice").code()).isEqualTo(252);
+      assertThat(c.command("EXPN team").code()).isEqualTo(502);
+      c.command("MAIL FROM:<a@example.org>");
+      c.command("RCPT TO:<alice@example.test>");
+      assertThat(c.command("BDAT 0").last()).isEqualTo("250 2.0.0 Ok: 0 octets received");
+      assertThat(c.command("BDAT 0").code()).isEqualTo(250);
+      assertThat(c.command("BDAT 0").last()).startsWith("421 4.7.0 ");
+      assertThat(c.closedByServer()).isTrue();
+    }
+    assertThat(server.queued).isEmpty();
+  }
+
+  @Test
+  void anAcceptedMessageStartsTheCountAgain() throws Exception {
+    start(ServerFixture.defaults().setMaxJunkCommands(3));
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      for (int i = 0; i < 3; i++) {
+        assertThat(c.command("NOOP").code()).isEqualTo(250);
+      }
+      c.command("MAIL FROM:<a@example.org>");
+      c.command("RCPT TO:<alice@example.test>");
+      c.command("DATA");
+      assertThat(c.command("hello\r\n.").code()).isEqualTo(250);
+      for (int i = 0; i < 3; i++) {
+        assertThat(c.command("RSET").code()).isEqualTo(250);
+      }
+      assertThat(c.command("NOOP").last()).startsWith("421 4.7.0 ");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void aRefusedMessageDoesNotStartTheCountAgain() throws Exception {
+    start(ServerFixture.defaults().setMaxJunkCommands(2));
+    server.failQueue();
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      assertThat(c.command("NOOP").code()).isEqualTo(250);
+      c.command("MAIL FROM:<a@example.org>");
+      c.command("RCPT TO:<alice@example.test>");
+      c.command("DATA");
+      assertThat(c.command("hello\r\n.").code()).isEqualTo(451);
+      assertThat(c.command("RSET").code()).isEqualTo(250);
+      assertThat(c.command("NOOP").last()).startsWith("421 4.7.0 ");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void aConnectionEndsAtItsTimeLimitWhateverItDoes() throws Exception {
+    start(ServerFixture.defaults().setMaxConnectionTime(Duration.ofSeconds(1)));
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      c.command("MAIL FROM:<a@example.org>");
+      c.command("RCPT TO:<alice@example.test>");
+      assertThat(c.command("DATA").code()).isEqualTo(354);
+      c.send("Subject: slow\r\n\r\n");
+      // The idle (5 min) and data (10 min) timeouts are far off: only the lifetime can end it.
+      assertThat(c.read().last()).isEqualTo("421 4.7.0 Error: connection time limit exceeded");
+      assertThat(c.closedByServer()).isTrue();
+    }
+    assertThat(server.queued).isEmpty();
+  }
+}
