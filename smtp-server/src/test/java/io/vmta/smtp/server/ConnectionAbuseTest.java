@@ -4,7 +4,10 @@ import io.vmta.smtp.server.testing.ServerFixture;
 import io.vmta.smtp.server.testing.TestSmtpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,5 +107,45 @@ class ConnectionAbuseTest {
       assertThat(c.closedByServer()).isTrue();
     }
     assertThat(server.queued).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"GET / HTTP/1.1", "POST /submit HTTP/1.1", "CONNECT mx.example.test:25 HTTP/1.1",
+      "HEAD / HTTP/1.0", "PUT /x HTTP/1.1", "DELETE /x HTTP/1.1", "OPTIONS * HTTP/1.1", "get / http/1.1",
+      "Host: mx.example.test:25", "host:mx.example.test"})
+  void anHttpRequestLineClosesTheConnectionAtOnce(String line) throws Exception {
+    start(ServerFixture.defaults());
+    try (TestSmtpClient c = server.connect()) {
+      c.send(line + "\r\n");
+      assertThat(c.read().last()).isEqualTo("502 5.7.0 Error: HTTP request to an SMTP server");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void aBrowserPostInTheMiddleOfATransactionGetsOneReplyAndNothingIsQueued() throws Exception {
+    start(ServerFixture.defaults());
+    String body = "MAIL FROM:<victim@example.org>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\nforged\r\n.\r\n";
+    try (TestSmtpClient c = server.connect()) {
+      c.command("EHLO client.example.org");
+      c.command("MAIL FROM:<a@example.org>");
+      c.command("RCPT TO:<alice@example.test>");
+      c.send("POST / HTTP/1.1\r\nHost: mx.example.test:25\r\nContent-Type: text/plain\r\nContent-Length: "
+          + body.length() + "\r\n\r\n" + body);
+      String answer = new String(c.drain(3000), StandardCharsets.US_ASCII);
+      assertThat(answer).isEqualTo("502 5.7.0 Error: HTTP request to an SMTP server\r\n");
+    }
+    assertThat(server.queued).isEmpty();
+  }
+
+  @Test
+  void smtpCommandsThatMerelyLookAlikeAreNotHttp() throws Exception {
+    start(ServerFixture.defaults());
+    try (TestSmtpClient c = server.connect()) {
+      assertThat(c.command("GET").code()).isEqualTo(500);
+      assertThat(c.command("HOSTNAME").code()).isEqualTo(500);
+      assertThat(c.command("EHLO get.example.org").code()).isEqualTo(250);
+      assertThat(c.command("NOOP").code()).isEqualTo(250);
+    }
   }
 }
