@@ -71,7 +71,8 @@ final class EnvelopeCommands {
       conn.error(SENDER_NOT_OWNED);
       return;
     }
-    session.beginTransaction(Transaction.begin(QueueId.next(), sender, p));
+    // RFC 4954 section 5: AUTH= only from a client that authenticated; from others it counts as AUTH=<>.
+    session.beginTransaction(Transaction.begin(QueueId.next(), sender, p.trustingAuth(authUser != null)));
     conn.reply(Reply.of(250, "2.1.0", "Ok"));
   }
 
