@@ -186,7 +186,7 @@ public final class SmtpServerOptions {
   /** How long a connection may last whatever it does, then 421 4.7.0 ({@code limits.maxConnectionTime}). */
   public java.time.Duration getMaxConnectionTime() { return maxConnectionTime; }
   public SmtpServerOptions setMaxConnectionTime(java.time.Duration v) { this.maxConnectionTime = v; return this; }
-  /** Commands without progress (NOOP, RSET, VRFY, EXPN, HELP, empty BDAT) allowed between messages ({@code limits.maxJunkCommands}). */
+  /** NOOP, RSET, VRFY, EXPN, HELP or empty BDAT allowed between accepted messages ({@code limits.maxJunkCommands}). */
   public int getMaxJunkCommands() { return maxJunkCommands; }
   public SmtpServerOptions setMaxJunkCommands(int v) { this.maxJunkCommands = v; return this; }
 }

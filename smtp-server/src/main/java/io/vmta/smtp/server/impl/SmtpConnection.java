@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The socket side of one SMTP connection: feeds the input to {@link SmtpInput}, hands each
- * command line to {@link CommandLines} on its way to the {@link SmtpSession}, enforces the error and time limits,
- * writes replies, and closes (also gracefully, at shutdown). While a command waits on something
- * asynchronous (the queue, the TLS handshake) no further input is interpreted; its
- * {@link ConnectionState} says which.
+ * command line to {@link CommandLines} on its way to the {@link SmtpSession}, enforces the error
+ * and time limits, writes replies, and closes (also gracefully, at shutdown). While a command
+ * waits on something asynchronous (the queue, the TLS handshake) no further input is
+ * interpreted; its {@link ConnectionState} says which.
  */
 public final class SmtpConnection {
 
