@@ -60,6 +60,8 @@ public final class SmtpServerOptions {
 
   public SmtpServerOptions(SmtpServerOptions other) {
     this(other.toJson());
+    this.maxConnectionTime = other.maxConnectionTime;
+    this.maxJunkCommands = other.maxJunkCommands;
   }
 
   /** Reads the JSON form; a missing key keeps its default. */
@@ -177,4 +179,14 @@ public final class SmtpServerOptions {
   /** How long a stopping server lets sessions finish the message they are sending (then 421). */
   public int getShutdownGraceSeconds() { return shutdownGraceSeconds; }
   public SmtpServerOptions setShutdownGraceSeconds(int v) { this.shutdownGraceSeconds = v; return this; }
+
+  private java.time.Duration maxConnectionTime = java.time.Duration.ofHours(1);
+  private int maxJunkCommands = 100;
+
+  /** How long a connection may last whatever it does, then 421 4.7.0 ({@code limits.maxConnectionTime}). */
+  public java.time.Duration getMaxConnectionTime() { return maxConnectionTime; }
+  public SmtpServerOptions setMaxConnectionTime(java.time.Duration v) { this.maxConnectionTime = v; return this; }
+  /** NOOP, RSET, VRFY, EXPN, HELP or empty BDAT allowed between accepted messages ({@code limits.maxJunkCommands}). */
+  public int getMaxJunkCommands() { return maxJunkCommands; }
+  public SmtpServerOptions setMaxJunkCommands(int v) { this.maxJunkCommands = v; return this; }
 }

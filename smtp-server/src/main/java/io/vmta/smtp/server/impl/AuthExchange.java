@@ -54,7 +54,7 @@ final class AuthExchange {
     Reply refusal = ctx.auth == null ? NOT_AVAILABLE
         : !session.tls() ? ENCRYPTION_REQUIRED
         : session.authUser() != null ? ALREADY_AUTHENTICATED
-        : session.transaction() != null ? IN_TRANSACTION
+        : session.phase().inTransaction() ? IN_TRANSACTION
         : null;
     if (refusal != null) {
       conn.error(refusal);
@@ -173,6 +173,11 @@ final class AuthExchange {
 
   private void end() {
     sasl = null;
+  }
+
+  /** Abandons an exchange under way (part of {@link SmtpSession#resetTransaction()}). */
+  void reset() {
+    end();
   }
 
   /** A login as it may appear in a log line: printable ASCII, at most 100 characters. */
