@@ -124,6 +124,7 @@ public final class Deliveries {
   void withdraw(QueueEntry entry) {
     cancelTimer(entry);
     ready.remove(entry);
+    entry.withdrawn();
     entries.remove(entry.id(), entry);
     sizeChanged();
   }
@@ -162,15 +163,16 @@ public final class Deliveries {
     if (stopped || entries.get(entry.id()) != entry) {
       return;
     }
-    if (entry.scheduled) {
-      entry.again = true;
-      return;
+    switch (entry.requested(active < options.getMaxConcurrentDeliveries())) {
+      case RUN -> run(entry, content);
+      case WAIT_FOR_SLOT -> ready.add(entry);
+      default -> {
+        // Already in line, or running: AttemptState remembers to run it once more.
+      }
     }
-    if (active >= options.getMaxConcurrentDeliveries()) {
-      ready.add(entry);
-      return;
-    }
-    entry.scheduled = true;
+  }
+
+  private void run(QueueEntry entry, Buffer content) {
     active++;
     Future<Buffer> bytes = content != null ? Future.succeededFuture(content) : spool.content(entry.id());
     bytes.compose(b -> attempt(entry, b))
@@ -182,15 +184,15 @@ public final class Deliveries {
   }
 
   private Future<Void> finished(QueueEntry entry) {
-    entry.scheduled = false;
     active--;
-    if (entry.again) {
-      entry.again = false;
-      start(entry, null);
+    AttemptState.Action after = entry.ended();
+    QueueEntry next = stopped ? null : ready.poll();
+    if (next != null && next.slotFreed() == AttemptState.Action.RUN) {
+      run(next, null);
     }
-    QueueEntry next = ready.poll();
-    if (next != null) {
-      start(next, null);
+    // The first in line before a second attempt of this one: a flush must not starve the others.
+    if (after == AttemptState.Action.REQUEST_AGAIN) {
+      start(entry, null);
     }
     return Future.succeededFuture();
   }
