@@ -10,6 +10,7 @@ import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vmta.smtp.core.Reply;
+import io.vmta.smtp.core.codec.ContentScan;
 import io.vmta.smtp.core.queue.Envelope;
 import java.net.InetAddress;
 import java.util.LinkedHashSet;
@@ -91,6 +92,12 @@ public final class SmtpClientSession {
   /** Sends one message to {@code recipients}; each gets a result (RFC 5321 section 3.3). */
   public Future<TransactionResult> send(Envelope envelope, List<String> recipients,
       Buffer content) {
+    return send(envelope, recipients, content, ContentScan.of(content));
+  }
+
+  /** As {@link #send(Envelope, List, Buffer)}, with the {@code content}'s scan made once by the caller. */
+  public Future<TransactionResult> send(Envelope envelope, List<String> recipients,
+      Buffer content, ContentScan scan) {
     List<String> rcpts = List.copyOf(new LinkedHashSet<>(recipients));
     if (rcpts.isEmpty() || rcpts.size() > options.getMaxRecipients()) {
       return Future.failedFuture(new IllegalArgumentException(
@@ -108,7 +115,7 @@ public final class SmtpClientSession {
             new IllegalStateException("session to " + peer + " is closed or busy"));
       }
       busy = true;
-      return new MailTransaction(conn, options, capabilities, envelope, rcpts, content).run()
+      return new MailTransaction(conn, options, capabilities, envelope, rcpts, content, scan).run()
           .andThen(ar -> busy = false);
     });
   }
