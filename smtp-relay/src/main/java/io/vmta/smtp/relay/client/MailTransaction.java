@@ -168,7 +168,7 @@ final class MailTransaction {
   private Future<Void> reset() {
     conn.write("RSET\r\n");
     return conn.read("RSET", options.getCommandTimeout())
-        .compose(r -> r.code() / 100 == 2 ? Future.succeededFuture() : conn.close());
+        .compose(r -> r.code() / 100 == 2 ? Future.succeededFuture() : conn.quit(options.getCommandTimeout()));
   }
 
   /** The server began a DATA it should have refused; only closing the connection stops it. */

@@ -78,7 +78,9 @@ public final class SmtpClientSession {
         .compose(socket -> {
           ClientConnection conn = new ClientConnection(vertx, socket, peer);
           SmtpClientSession session = new SmtpClientSession(opts, client, conn, host, peer);
-          return session.handshake().recover(e -> session.close().transform(ignored -> {
+          // Giving up on a live session still says QUIT (RFC 5321 section 4.1.1.10); not after
+          // a failed TLS handshake, where nothing more can be said in either form.
+          return session.handshake().recover(e -> session.giveUp().transform(ignored -> {
             if (session.tlsHandshakeFailed && opts.getTlsPolicy() == TlsPolicy.OPPORTUNISTIC) {
               log.warn("{}: TLS handshake failed, trying again without TLS", peer);
               ClientOptions plaintext = new ClientOptions(opts).setTlsPolicy(TlsPolicy.NONE);
@@ -123,13 +125,21 @@ public final class SmtpClientSession {
   /** Says QUIT (RFC 5321 section 4.1.1.10), waits for the reply and closes; always succeeds. */
   public Future<Void> quit() {
     return onContext(() -> {
-      Future<Void> said = Future.succeededFuture();
-      if (conn.isOpen() && !busy && !closed) {
-        conn.write("QUIT\r\n");
-        said = conn.read("QUIT", options.getCommandTimeout()).mapEmpty();
+      if (busy || closed) {
+        return close();
       }
-      return said.transform(ar -> close());
+      closed = true;
+      return conn.quit(options.getCommandTimeout()).transform(ar -> close());
     });
+  }
+
+  /** After a failed handshake: QUIT unless the TLS handshake broke the connection, then close. */
+  private Future<Void> giveUp() {
+    if (tlsHandshakeFailed) {
+      return close();
+    }
+    closed = true;
+    return conn.quit(options.getCommandTimeout()).transform(ar -> close());
   }
 
   /** Closes the connection without QUIT; always succeeds. */
@@ -157,8 +167,7 @@ public final class SmtpClientSession {
     return conn.read("the greeting", options.getGreetingTimeout())
         .compose(greeting -> {
           if (greeting.code() / 100 != 2) {
-            // RFC 5321 section 3.1: a client should QUIT after a 554 greeting.
-            conn.write("QUIT\r\n");
+            // RFC 5321 section 3.1: a client should QUIT after a 554 greeting; connect() does.
             return Future.failedFuture(
                 SmtpClientException.refused("greeting of " + peer, greeting));
           }
