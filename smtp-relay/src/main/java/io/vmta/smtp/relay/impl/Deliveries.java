@@ -25,8 +25,9 @@ import java.util.Map;
 /**
  * Schedules delivery attempts for spooled messages: at most a fixed number at once, each
  * recipient delivered once, failures retried with exponential backoff, the spool entry removed
- * when every recipient is done. Runs on the queue verticle's event loop; the I/O it starts runs
- * on workers.
+ * when every recipient is done. Runs on the queue verticle's event loop; what it starts runs
+ * elsewhere: spool writes on the spool's writer thread, reads and Maildir writes on workers,
+ * remote delivery in the {@link io.vmta.smtp.relay.RelayVerticle} the remote transport asks.
  */
 public final class Deliveries {
 
