@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Keeps {@code docs/embedding.md}, {@code docs/deployment.md} and the README true to the code. */
+/** Keeps {@code docs/embedding.md}, {@code docs/deployment.md}, {@code docs/configuration.md} and the README true to the code. */
 class DocsTest {
 
   private static final Path DOCS = Path.of("..", "docs");
@@ -76,7 +76,7 @@ class DocsTest {
 
   /**
    * Every {@code java -jar .../mta.jar queue ...} and {@code check-config} line in the shell blocks
-   * of the README and deployment.md is accepted by the command line: run against a scripted endpoint that answers
+   * of the README, deployment.md and configuration.md is accepted by the command line: run against a scripted endpoint that answers
    * 503, a queue command fails at run time (status 1, the request was made), never with the usage.
    */
   @Test
@@ -88,7 +88,7 @@ class DocsTest {
           .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       String url = "http://127.0.0.1:" + endpoint.actualPort();
       int queueLines = 0;
-      for (Path doc : List.of(DOCS.resolve("deployment.md"), Path.of("..", "README.md"))) {
+      for (Path doc : List.of(DOCS.resolve("deployment.md"), DOCS.resolve("configuration.md"), Path.of("..", "README.md"))) {
         String shellBlocks = String.join("\n", blocks(read(doc), "sh"));
         Matcher line = Pattern.compile("java -jar \\S*mta\\.jar ([^|&#\n]*)").matcher(shellBlocks);
         while (line.find()) {
@@ -119,6 +119,19 @@ class DocsTest {
       throw new AssertionError(e);
     } finally {
       vertx.close();
+    }
+  }
+
+  /** A clone has no {@code ../shared}: the README and docs/ point only into the repository. */
+  @Test
+  void docsPointOnlyIntoTheRepository() throws IOException {
+    List<Path> docs = new ArrayList<>(List.of(Path.of("..", "README.md")));
+    try (var files = Files.list(DOCS)) {
+      files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(docs::add);
+    }
+    assertThat(docs).contains(DOCS.resolve("configuration.md"));
+    for (Path doc : docs) {
+      assertThat(read(doc)).as("%s", doc).doesNotContain("../shared", "DESIGN.md");
     }
   }
 

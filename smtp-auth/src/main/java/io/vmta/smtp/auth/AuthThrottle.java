@@ -12,16 +12,22 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Brute-force throttling of AUTH, shared by all sessions of a Vert.x instance: failures are
- * counted per client address over a sliding window, and past thresholds the server first slows
- * down, then refuses ({@link AuthReplies#TEMPORARY_FAILURE}).
+ * Brute-force throttling of AUTH, shared by all sessions of a Vert.x instance: failed attempts
+ * are counted per client address over a sliding window, and past thresholds the server first
+ * slows down, then refuses ({@link AuthReplies#TEMPORARY_FAILURE}).
  *
- * <p>Use: {@link #check} before an attempt and honour the {@link Decision}; then
- * {@link #failure} or {@link #success}. Thread-safe: one lock, held for microseconds, which is
- * nothing next to the PBKDF2 work of each attempt. Memory is bounded by
+ * <p>Use: {@link #begin} when an attempt starts and honour the {@link Decision}; the attempt is
+ * counted as a failure from that moment, so parallel attempts from one address see each other and
+ * at most {@link Options#refuseAfter()} are ever checked per window. Then {@link #success} when it
+ * succeeds (which forgets the address), nothing when its credentials fail, and {@link #abandon}
+ * when it ends before any credentials were checked. {@link #check} only looks; {@link #failure}
+ * records a failure of an attempt not begun here. Thread-safe: one lock, held for microseconds,
+ * which is nothing next to the PBKDF2 work of each attempt. Memory is bounded by
  * {@link Options#maxTrackedIps()}: the address whose last failure is oldest is forgotten first.
- * The key is whatever the server passes, normally the client IP; it may pass an IPv6 /64 prefix
- * instead, since one host there can rotate through many addresses.
+ *
+ * <p>The key is the client IP as the server passes it, except that an IPv6 client counts by its
+ * /64, since one host there can rotate through many addresses, and an IPv4-mapped IPv6 address
+ * ({@code ::ffff:192.0.2.1}) counts as the IPv4 address it maps.
  */
 public final class AuthThrottle implements Shareable {
 
@@ -57,9 +63,9 @@ public final class AuthThrottle implements Shareable {
     return options;
   }
 
-  /** What to do with the next attempt from {@code ip}, given its failures in the window. */
+  /** What to do with the next attempt from {@code ip}, given its failures in the window; records nothing. */
   public Decision check(String ip) {
-    Objects.requireNonNull(ip, "ip");
+    ip = ThrottleKey.of(ip);
     int failures;
     synchronized (this) {
       Failures entry = byKey.get(ip);
@@ -74,25 +80,45 @@ public final class AuthThrottle implements Shareable {
     return decide(failures);
   }
 
-  /** Records a failed attempt from {@code ip}. */
-  public void failure(String ip) {
-    Objects.requireNonNull(ip, "ip");
+  /**
+   * Starts an attempt from {@code ip}: decides as {@link #check} does and, unless the decision is
+   * to refuse, counts the attempt as a failure at once, before its credentials are checked.
+   */
+  public Decision begin(String ip) {
+    String key = ThrottleKey.of(ip);
     synchronized (this) {
       long now = nanoTime.getAsLong();
-      Failures entry = byKey.remove(ip); // re-inserted below, so it moves to the newest end
-      if (entry == null) {
-        entry = new Failures();
+      Failures entry = byKey.get(key);
+      Decision decision = decide(entry == null ? 0 : entry.expire(now, windowNanos));
+      if (!(decision instanceof Decision.Refuse)) {
+        record(key, now);
       }
-      entry.expire(now, windowNanos);
-      entry.add(now, options.refuseAfter());
-      byKey.put(ip, entry);
-      forgetStale(now);
+      return decision;
+    }
+  }
+
+  /** Undoes the count of an attempt {@link #begin begun} from {@code ip} that ended before any credentials were checked. */
+  public void abandon(String ip) {
+    String key = ThrottleKey.of(ip);
+    synchronized (this) {
+      Failures entry = byKey.get(key);
+      if (entry != null && entry.removeNewest() == 0) {
+        byKey.remove(key);
+      }
+    }
+  }
+
+  /** Records a failed attempt from {@code ip} that was not {@link #begin begun} here. */
+  public void failure(String ip) {
+    String key = ThrottleKey.of(ip);
+    synchronized (this) {
+      record(key, nanoTime.getAsLong());
     }
   }
 
   /** Forgets the failures of {@code ip} after it authenticated. */
   public void success(String ip) {
-    Objects.requireNonNull(ip, "ip");
+    ip = ThrottleKey.of(ip);
     synchronized (this) {
       byKey.remove(ip);
     }
@@ -101,6 +127,18 @@ public final class AuthThrottle implements Shareable {
   /** How many addresses have failures on record, for metrics and tests. */
   public synchronized int trackedIps() {
     return byKey.size();
+  }
+
+  /** Counts one failure of {@code key} at {@code now}; the caller holds the lock. */
+  private void record(String key, long now) {
+    Failures entry = byKey.remove(key); // re-inserted below, so it moves to the newest end
+    if (entry == null) {
+      entry = new Failures();
+    }
+    entry.expire(now, windowNanos);
+    entry.add(now, options.refuseAfter());
+    byKey.put(key, entry);
+    forgetStale(now);
   }
 
   private Decision decide(int failures) {
@@ -155,6 +193,14 @@ public final class AuthThrottle implements Shareable {
 
     long last() {
       return times[count - 1];
+    }
+
+    /** Drops the newest failure; returns how many remain. */
+    int removeNewest() {
+      if (count > 0) {
+        count--;
+      }
+      return count;
     }
 
     private void drop(int n) {

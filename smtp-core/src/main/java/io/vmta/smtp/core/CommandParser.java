@@ -98,7 +98,16 @@ public final class CommandParser {
       // RFC 6531 section 3.4: SMTPUTF8 takes no value.
       throw syntax("Error: SMTPUTF8 takes no value");
     }
-    return new SmtpCommand.MailFrom(sender, new MailParameters(size, body, smtputf8, params));
+    AuthParameter auth = null;
+    // RFC 4954 section 5: AUTH=xtext of an addr-spec or of "<>"; the server decides whether to trust it.
+    if (params.containsKey("AUTH")) {
+      try {
+        auth = AuthParameter.parse(params.remove("AUTH"));
+      } catch (IllegalArgumentException e) {
+        throw syntax("Error: AUTH must be xtext of an address or <>");
+      }
+    }
+    return new SmtpCommand.MailFrom(sender, new MailParameters(size, body, smtputf8, params, auth));
   }
 
   /** {@code RCPT TO:<forward-path> [SP Rcpt-parameters]} (RFC 5321 section 4.1.1.3). */

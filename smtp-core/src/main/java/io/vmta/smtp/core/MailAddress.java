@@ -9,7 +9,9 @@ import java.util.Objects;
  * <p>Equality and {@link #hashCode()} ignore {@code utf8Domain}: an address is the same mailbox
  * whether its domain was written with U-labels or A-labels.
  *
- * @param localPart  the local part as written; a Quoted-string keeps its quotes and backslashes
+ * @param localPart  the local part as written, except that a Quoted-string whose content is a
+ *                   Dot-string is stored as that Dot-string; other Quoted-strings keep their quotes
+ *                   and backslashes
  * @param domain     the domain, {@code null} only for {@code Postmaster}
  * @param utf8Domain whether the domain was written with non-ASCII U-labels (so needs SMTPUTF8)
  */
@@ -23,7 +25,7 @@ public record MailAddress(String localPart, Domain domain, boolean utf8Domain) {
   private static final String POSTMASTER = "Postmaster";
   private static final String ATEXT_SPECIALS = "!#$%&'*+-/=?^_`{|}~";
 
-  /** Validates the local part; without domain only {@code Postmaster} (any case, stored as {@code Postmaster}). */
+  /** Validates the local part and unquotes it where the quotes change nothing; without domain only {@code Postmaster} (any case, stored as {@code Postmaster}). */
   public MailAddress {
     Objects.requireNonNull(localPart, "localPart");
     if (domain == null) {
@@ -36,6 +38,7 @@ public record MailAddress(String localPart, Domain domain, boolean utf8Domain) {
       localPart = POSTMASTER;
     } else {
       validateLocalPart(localPart);
+      localPart = canonicalLocalPart(localPart);
       if (utf8Domain && domain.isLiteral()) {
         throw new IllegalArgumentException("an address literal is never UTF-8");
       }
@@ -102,15 +105,17 @@ public record MailAddress(String localPart, Domain domain, boolean utf8Domain) {
 
   /** The local part with quotes and quoted-pair backslashes removed. */
   public String unquotedLocalPart() {
-    if (!localPart.startsWith("\"")) {
-      return localPart;
-    }
+    return localPart.startsWith("\"") ? unquote(localPart) : localPart;
+  }
+
+  /** The content of a validated Quoted-string, quoted-pairs resolved. */
+  private static String unquote(String quoted) {
     StringBuilder out = new StringBuilder();
-    for (int i = 1; i < localPart.length() - 1; i++) {
-      char c = localPart.charAt(i);
+    for (int i = 1; i < quoted.length() - 1; i++) {
+      char c = quoted.charAt(i);
       if (c == '\\') {
         i++;
-        c = localPart.charAt(i);
+        c = quoted.charAt(i);
       }
       out.append(c);
     }
@@ -150,6 +155,24 @@ public record MailAddress(String localPart, Domain domain, boolean utf8Domain) {
       }
     }
     return -1;
+  }
+
+  /**
+   * {@code "alice"} as {@code alice}: a Quoted-string whose content is a valid Dot-string names the
+   * same mailbox (RFC 5321 section 4.1.2; RFC 5322 section 3.4.1 says the dot-atom form SHOULD be
+   * used), so every comparison (local users, aliases, senders, relay checks) sees one form.
+   */
+  private static String canonicalLocalPart(String local) {
+    if (!local.startsWith("\"")) {
+      return local;
+    }
+    String content = unquote(local);
+    try {
+      validateDotString(content);
+      return content;
+    } catch (IllegalArgumentException needsQuotes) {
+      return local;
+    }
   }
 
   private static void validateLocalPart(String local) {

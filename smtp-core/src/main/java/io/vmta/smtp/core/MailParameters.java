@@ -12,8 +12,10 @@ import java.util.Map;
  * @param smtputf8 whether SMTPUTF8 was given (RFC 6531 section 3.4)
  * @param other    every further parameter, keys upper-cased, value {@code null} for a bare keyword,
  *                 in the order given; the server refuses those it does not support with 555
+ * @param auth     the AUTH value (RFC 4954 section 5), {@code null} when absent
  */
-public record MailParameters(Long size, BodyType body, boolean smtputf8, Map<String, String> other) {
+public record MailParameters(Long size, BodyType body, boolean smtputf8, Map<String, String> other,
+                             AuthParameter auth) {
 
   /** No parameters at all. */
   public static final MailParameters NONE = new MailParameters(null, null, false, Map.of());
@@ -25,6 +27,22 @@ public record MailParameters(Long size, BodyType body, boolean smtputf8, Map<Str
     }
     other = other == null || other.isEmpty()
         ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(other));
+  }
+
+  /** Parameters without AUTH. */
+  public MailParameters(Long size, BodyType body, boolean smtputf8, Map<String, String> other) {
+    this(size, body, smtputf8, other, null);
+  }
+
+  /**
+   * These parameters as a server keeps them: an AUTH value only from a client it trusts to
+   * assert the submitter (one that authenticated), else {@code AUTH=<>} (RFC 4954 section 5).
+   */
+  public MailParameters trustingAuth(boolean clientTrusted) {
+    if (auth == null || auth == AuthParameter.UNKNOWN || clientTrusted) {
+      return this;
+    }
+    return new MailParameters(size, body, smtputf8, other, AuthParameter.UNKNOWN);
   }
 
   /** The body type to assume: {@code body}, or 7BIT when absent (RFC 6152 section 2). */

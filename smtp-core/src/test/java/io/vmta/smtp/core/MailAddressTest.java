@@ -20,6 +20,14 @@ class MailAddressTest {
       "\"a@b\"@example.com ; \"a@b\" ; example.com ; \"a@b\"@example.com ; true",
       "\"quote\\\"d\\\\\"@example.com ; \"quote\\\"d\\\\\" ; example.com ; \"quote\\\"d\\\\\"@example.com ; true",
       "\"\"@example.com ; \"\" ; example.com ; \"\"@example.com ; true",
+      // RFC 5321 4.1.2: a Quoted-string that is a valid Dot-string is that Dot-string.
+      "\"alice\"@example.com ; alice ; example.com ; alice@example.com ; true",
+      "\"Alice.Smith+tag\"@example.com ; Alice.Smith+tag ; example.com ; Alice.Smith+tag@example.com ; true",
+      "\"al\\ice\"@example.com ; alice ; example.com ; alice@example.com ; true",
+      "\"jürgen\"@example.com ; jürgen ; example.com ; jürgen@example.com ; false",
+      "\"a..b\"@example.com ; \"a..b\" ; example.com ; \"a..b\"@example.com ; true",
+      "\".a\"@example.com ; \".a\" ; example.com ; \".a\"@example.com ; true",
+      "\"a,b\"@example.com ; \"a,b\" ; example.com ; \"a,b\"@example.com ; true",
       "user@bücher.example ; user ; xn--bcher-kva.example ; user@xn--bcher-kva.example ; false",
       "user@xn--bcher-kva.example ; user ; xn--bcher-kva.example ; user@xn--bcher-kva.example ; true",
       "jürgen@example.com ; jürgen ; example.com ; jürgen@example.com ; false",
@@ -129,6 +137,13 @@ class MailAddressTest {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> new MailAddress("user", Domain.parse("[192.0.2.1]"), true));
     assertThat(new MailAddress("user", Domain.parse("Example.com"))).hasToString("user@example.com");
+  }
+
+  @Test
+  void aQuotedDotAtomIsTheSameMailboxAsTheDotAtom() {
+    assertThat(MailAddress.parse("\"alice\"@example.com")).isEqualTo(MailAddress.parse("alice@example.com"));
+    assertThat(new MailAddress("\"bob\"", Domain.parse("example.com"))).hasToString("bob@example.com");
+    assertThat(MailAddress.parse("\"alice smith\"@example.com")).isNotEqualTo(MailAddress.parse("alice.smith@example.com"));
   }
 
   @Test

@@ -43,7 +43,15 @@ class MailRcptParserTest {
         mail("MAIL FROM:<Postmaster@example.com>", "Postmaster@example.com", MailParameters.NONE),
         mail("MAIL FROM:<a@example.com> AUTH=<> ret=HDRS ENVID=QQ314159 XFOO X-UTF8=wert€", "a@example.com",
             new MailParameters(null, null, false,
-                map("AUTH", "<>", "RET", "HDRS", "ENVID", "QQ314159", "XFOO", null, "X-UTF8", "wert€"))));
+                map("RET", "HDRS", "ENVID", "QQ314159", "XFOO", null, "X-UTF8", "wert€"), AuthParameter.UNKNOWN)),
+        // RFC 4954 section 5: AUTH=<> (Postfix's smtp_send_dummy_mail_auth) and AUTH=xtext(addr-spec).
+        mail("MAIL FROM:<> AUTH=<>", null, new MailParameters(null, null, false, null, AuthParameter.UNKNOWN)),
+        mail("MAIL FROM:<a@example.com> auth=+3C+3e SIZE=1", "a@example.com",
+            new MailParameters(1L, null, false, null, AuthParameter.UNKNOWN)),
+        mail("MAIL FROM:<a@example.com> AUTH=alice+2Btag@example.com", "a@example.com", new MailParameters(null, null,
+            false, null, new AuthParameter(MailAddress.parse("alice+tag@example.com")))),
+        mail("MAIL FROM:<a@example.com> AUTH=+22a+20b+22@[192.0.2.1]", "a@example.com", new MailParameters(null, null,
+            false, null, new AuthParameter(MailAddress.parse("\"a b\"@[192.0.2.1]")))));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -131,6 +139,16 @@ class MailRcptParserTest {
       "MAIL FROM:<a@b.example> X=a=b | 501 | 5.5.4",
       "MAIL FROM:<a@b.example> ü=1 | 501 | 5.5.4",
       "MAIL FROM:<a@b.example> XFOO XFOO | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> AUTH | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> AUTH= | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> AUTH=alice | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> AUTH=<alice@example.com> | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> AUTH=a+2 | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> AUTH=a+ZZb@example.com | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> AUTH=a+0Db@example.com | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> AUTH=a+C3+BC@example.com | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> AUTH=jürgen@example.com | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> AUTH=<> AUTH=<> | 501 | 5.5.4",
       "RCPT | 501 | 5.5.4",
       "RCPT TO:<> | 501 | 5.1.3",
       "RCPT TO:<> NOTIFY=NEVER | 501 | 5.1.3",
@@ -203,6 +221,19 @@ class MailRcptParserTest {
         .isTrue();
     assertThat(((SmtpCommand.MailFrom) CommandParser.parse("MAIL FROM:<>")).params().effectiveBody())
         .isEqualTo(BodyType.SEVEN_BIT);
+  }
+
+  @Test
+  void anAuthValueIsKeptOnlyFromATrustedClient() {
+    MailParameters asserted = ((SmtpCommand.MailFrom) CommandParser.parse(
+        "MAIL FROM:<a@example.com> AUTH=alice@example.com SIZE=5")).params();
+    assertThat(asserted.trustingAuth(true)).isSameAs(asserted);
+    // RFC 4954 section 5: an untrusted client's AUTH is treated as AUTH=<>; the rest stays.
+    assertThat(asserted.trustingAuth(false))
+        .isEqualTo(new MailParameters(5L, null, false, null, AuthParameter.UNKNOWN));
+    assertThat(MailParameters.NONE.trustingAuth(false)).isSameAs(MailParameters.NONE);
+    assertThat(asserted.auth().toXtext()).isEqualTo("alice@example.com");
+    assertThat(AuthParameter.UNKNOWN.toXtext()).isEqualTo("<>");
   }
 
   private static void assertBadAddress(String line, String why) {

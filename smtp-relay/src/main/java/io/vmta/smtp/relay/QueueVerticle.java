@@ -39,7 +39,9 @@ import java.util.function.Supplier;
 /**
  * The durable queue: answers {@code mta.queue.submit} with the queue id once the message is
  * on disk (in a cluster also on {@code mta.queue.submit.<nodeId>}), resumes everything in the
- * spool at start, and delivers (local Maildir for now).
+ * spool at start, and delivers: to the Maildir of local recipients, and to the others through
+ * the remote transport it is given (the MTA gives {@link io.vmta.smtp.relay.transport.EventBusTransport},
+ * which asks this node's {@link RelayVerticle}); retries with backoff and bounces what fails.
  * Deploy one instance per node: it owns its spool directory.
  */
 public class QueueVerticle extends VerticleBase {

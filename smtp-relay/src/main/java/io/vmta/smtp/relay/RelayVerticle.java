@@ -2,9 +2,7 @@ package io.vmta.smtp.relay;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.smtp.relay.dns.MxResolver;
@@ -51,14 +49,7 @@ public class RelayVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> new MxResolver(vertx, servers, options.getDnsTimeout()))
         .compose(resolver -> vertx.executeBlocking(MxLoopCheck::interfaceAddresses).compose(addresses -> {
           transport = new SmtpTransport(vertx, options, resolver, addresses);
-          consumer = vertx.eventBus().localConsumer(ADDRESS, (Message<QueuedMessage> request) -> {
-            QueuedMessage m = request.body();
-            transport.deliver(m.envelope(), m.envelope().recipients(), m.content()).onSuccess(results -> {
-              JsonObject reply = new JsonObject();
-              results.forEach((rcpt, r) -> reply.put(rcpt, r.toJson()));
-              request.reply(reply);
-            });
-          });
+          consumer = vertx.eventBus().localConsumer(ADDRESS, new RelayRequests(transport)::handle);
           log.info("relay started: {}", options.getSmarthost() != null ? "all remote mail through "
               + options.getSmarthost() : "MX routing, destination port " + options.getPort());
           return consumer.completion();

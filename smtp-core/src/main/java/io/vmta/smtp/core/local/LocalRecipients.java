@@ -1,5 +1,7 @@
 package io.vmta.smtp.core.local;
 
+import io.vmta.smtp.core.MailAddress;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -122,7 +124,19 @@ public final class LocalRecipients {
     return new ArrayList<>(out.values());
   }
 
+  /**
+   * The form addresses are compared in: lower case, and a quoted local part that is a dot-atom
+   * unquoted ({@code "alice"@x} is {@code alice@x}, RFC 5321 4.1.2) as {@link MailAddress} does.
+   */
   private static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
+    String lower = s.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("\"")) {
+      return lower;
+    }
+    try {
+      return MailAddress.parse(lower).toString();
+    } catch (IllegalArgumentException notAnAddress) {
+      return lower;
+    }
   }
 }

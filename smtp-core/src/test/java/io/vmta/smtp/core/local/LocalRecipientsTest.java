@@ -20,6 +20,19 @@ class LocalRecipientsTest {
           "keep@example.test", List.of("keep@example.test", "alice@example.test")));
 
   @Test
+  void aQuotedDotAtomIsTheSameAddressInConfigurationAndQueries() {
+    LocalRecipients quoted = new LocalRecipients(List.of("example.test"), List.of("\"carol\"@example.test"),
+        Map.of("\"list\"@example.test", List.of("\"Alice\"@example.test")));
+    assertThat(quoted.classify("carol@example.test")).isEqualTo(USER);
+    assertThat(quoted.classify("\"CAROL\"@example.test")).isEqualTo(USER);
+    assertThat(quoted.classify("list@example.test")).isEqualTo(ALIAS);
+    assertThat(quoted.expand(List.of("\"list\"@example.test"))).containsExactly("alice@example.test");
+    assertThat(quoted.mayUse("alice@example.test", "\"list\"@example.test")).isTrue();
+    assertThat(local.classify("\"alice\"@example.test")).isEqualTo(USER);
+    assertThat(local.classify("\"alice x\"@example.test")).isEqualTo(UNKNOWN);
+  }
+
+  @Test
   void classifiesWithoutCase() {
     assertThat(local.classify("ALICE@example.test")).isEqualTo(USER);
     assertThat(local.classify("bob@EXAMPLE.test")).isEqualTo(USER);

@@ -158,6 +158,19 @@ final class ClientConnection {
     return upgrade.onSuccess(v -> tls = true);
   }
 
+  /**
+   * Says QUIT (RFC 5321 section 4.1.1.10) if the connection can still carry it, waits at most
+   * {@code timeoutMillis} for the reply, and closes; always succeeds.
+   */
+  Future<Void> quit(long timeoutMillis) {
+    Future<Void> said = Future.succeededFuture();
+    if (broken == null && reading == null && writing == null) {
+      write("QUIT\r\n");
+      said = read("QUIT", timeoutMillis).mapEmpty();
+    }
+    return said.transform(ar -> close()).transform(ar -> Future.succeededFuture());
+  }
+
   /** Closes the socket; later reads and writes fail. */
   Future<Void> close() {
     if (broken == null) {

@@ -3,6 +3,7 @@ package io.vmta.smtp.relay.client;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vmta.smtp.core.Reply;
+import io.vmta.smtp.core.codec.ContentScan;
 import io.vmta.smtp.core.queue.Envelope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,10 +17,18 @@ import java.util.Map;
  */
 final class MailTransaction {
 
+  // RFC 3463 section 3.7, X.6.3: conversion required but not supported (we do not downgrade).
   private static final Reply NEEDS_8BITMIME = Reply.of(554, "5.6.3",
-      "8-bit message, but the server does not offer 8BITMIME (RFC 6152 section 3; not downgraded)");
+      "8-bit message, but the server does not offer 8BITMIME (RFC 6152 section 3; not downgraded)"
+          + " (synthesized by the client)");
+  // RFC 6531 section 3.2 forbids sending either to a server without SMTPUTF8; X.6.7 and X.6.9
+  // with their basic codes 553 and 550 as RFC 6531 section 4 registers them.
   private static final Reply NEEDS_SMTPUTF8 = Reply.of(553, "5.6.7",
-      "non-ASCII address, but the server does not offer SMTPUTF8 (RFC 6531 section 3.4)");
+      "non-ASCII address, but the server does not offer SMTPUTF8 (RFC 6531 section 3.2)"
+          + " (synthesized by the client)");
+  private static final Reply UTF8_HEADERS = Reply.of(550, "5.6.9",
+      "UTF-8 header fields, but the server does not offer SMTPUTF8 (RFC 6531 section 3.2)"
+          + " (synthesized by the client)");
 
   private final ClientConnection conn;
   private final ClientOptions options;
@@ -27,17 +36,19 @@ final class MailTransaction {
   private final Envelope envelope;
   private final List<String> recipients;
   private final Buffer content;
+  private final ContentScan scan;
   private final Map<String, RecipientResult> results = new LinkedHashMap<>();
   private final List<String> accepted = new ArrayList<>();
 
   MailTransaction(ClientConnection conn, ClientOptions options, ServerCapabilities caps,
-      Envelope envelope, List<String> recipients, Buffer content) {
+      Envelope envelope, List<String> recipients, Buffer content, ContentScan scan) {
     this.conn = conn;
     this.options = options;
     this.caps = caps;
     this.envelope = envelope;
     this.recipients = recipients;
     this.content = content;
+    this.scan = scan;
   }
 
   /** Runs the transaction; the future always succeeds, with a result for every recipient. */
@@ -53,18 +64,26 @@ final class MailTransaction {
         .map(v -> new TransactionResult(results));
   }
 
-  /** A reply for the checks that make sending pointless: SIZE, 8BITMIME and SMTPUTF8. */
+  /**
+   * A reply for the checks that make sending pointless: SIZE, SMTPUTF8 and 8BITMIME. The bytes
+   * decide, not only the client's declaration: an undeclared 8-bit body still needs 8BITMIME.
+   * Headers with 8-bit octets need SMTPUTF8 only in a message submitted with SMTPUTF8 (RFC 6532
+   * UTF-8); without it they are 8-bit data like a body's, as Postfix treats them.
+   */
   private Reply refusalBeforeSending() {
     if (caps.tooBig(content.length())) {
       return Reply.of(552, "5.3.4", "message size exceeds fixed maximum message size: "
           + content.length() + " octets, the server takes " + caps.maxSize()
           + " (RFC 1870 section 6)");
     }
-    if (eightBitBody() && !caps.eightBitMime() && hasEightBitOctet(content)) {
-      return NEEDS_8BITMIME;
-    }
-    if (envelope.smtputf8() && !caps.smtputf8() && nonAsciiAddress()) {
+    if (!caps.smtputf8() && nonAsciiAddress()) {
       return NEEDS_SMTPUTF8;
+    }
+    if (!caps.smtputf8() && envelope.smtputf8() && scan.eightBitHeaders()) {
+      return UTF8_HEADERS;
+    }
+    if (!caps.eightBitMime() && scan.eightBit()) {
+      return NEEDS_8BITMIME;
     }
     return null;
   }
@@ -149,7 +168,7 @@ final class MailTransaction {
   private Future<Void> reset() {
     conn.write("RSET\r\n");
     return conn.read("RSET", options.getCommandTimeout().toMillis())
-        .compose(r -> r.code() / 100 == 2 ? Future.succeededFuture() : conn.close());
+        .compose(r -> r.code() / 100 == 2 ? Future.succeededFuture() : conn.quit(options.getCommandTimeout().toMillis()));
   }
 
   /** The server began a DATA it should have refused; only closing the connection stops it. */
@@ -187,10 +206,10 @@ final class MailTransaction {
     if (caps.size()) {
       mail.append(" SIZE=").append(content.length());  // RFC 1870 section 3
     }
-    if (eightBitBody() && caps.eightBitMime()) {
-      mail.append(" BODY=8BITMIME");  // RFC 6152 section 2
+    if ((eightBitBody() || scan.eightBit()) && caps.eightBitMime()) {
+      mail.append(" BODY=8BITMIME");  // RFC 6152 section 2, also when the client did not declare it
     }
-    if (envelope.smtputf8() && caps.smtputf8()) {
+    if ((envelope.smtputf8() || nonAsciiAddress()) && caps.smtputf8()) {
       mail.append(" SMTPUTF8");  // RFC 6531 section 3.4
     }
     return mail.append("\r\n").toString();
@@ -210,14 +229,5 @@ final class MailTransaction {
 
   private static boolean isAscii(String s) {
     return s.chars().allMatch(c -> c < 0x80);
-  }
-
-  private static boolean hasEightBitOctet(Buffer b) {
-    for (int i = 0; i < b.length(); i++) {
-      if (b.getByte(i) < 0) {
-        return true;
-      }
-    }
-    return false;
   }
 }

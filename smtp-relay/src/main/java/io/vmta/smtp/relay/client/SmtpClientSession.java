@@ -10,6 +10,7 @@ import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vmta.smtp.core.Reply;
+import io.vmta.smtp.core.codec.ContentScan;
 import io.vmta.smtp.core.queue.Envelope;
 import java.net.InetAddress;
 import java.util.LinkedHashSet;
@@ -77,7 +78,9 @@ public final class SmtpClientSession {
         .compose(socket -> {
           ClientConnection conn = new ClientConnection(vertx, socket, peer);
           SmtpClientSession session = new SmtpClientSession(opts, client, conn, host, peer);
-          return session.handshake().recover(e -> session.close().transform(ignored -> {
+          // Giving up on a live session still says QUIT (RFC 5321 section 4.1.1.10); not after
+          // a failed TLS handshake, where nothing more can be said in either form.
+          return session.handshake().recover(e -> session.giveUp().transform(ignored -> {
             if (session.tlsHandshakeFailed && opts.getTlsPolicy() == TlsPolicy.OPPORTUNISTIC) {
               log.warn("{}: TLS handshake failed, trying again without TLS", peer);
               ClientOptions plaintext = new ClientOptions(opts).setTlsPolicy(TlsPolicy.NONE);
@@ -91,6 +94,12 @@ public final class SmtpClientSession {
   /** Sends one message to {@code recipients}; each gets a result (RFC 5321 section 3.3). */
   public Future<TransactionResult> send(Envelope envelope, List<String> recipients,
       Buffer content) {
+    return send(envelope, recipients, content, ContentScan.of(content));
+  }
+
+  /** As {@link #send(Envelope, List, Buffer)}, with the {@code content}'s scan made once by the caller. */
+  public Future<TransactionResult> send(Envelope envelope, List<String> recipients,
+      Buffer content, ContentScan scan) {
     List<String> rcpts = List.copyOf(new LinkedHashSet<>(recipients));
     if (rcpts.isEmpty() || rcpts.size() > options.getMaxRecipients()) {
       return Future.failedFuture(new IllegalArgumentException(
@@ -108,7 +117,7 @@ public final class SmtpClientSession {
             new IllegalStateException("session to " + peer + " is closed or busy"));
       }
       busy = true;
-      return new MailTransaction(conn, options, capabilities, envelope, rcpts, content).run()
+      return new MailTransaction(conn, options, capabilities, envelope, rcpts, content, scan).run()
           .andThen(ar -> busy = false);
     });
   }
@@ -116,13 +125,21 @@ public final class SmtpClientSession {
   /** Says QUIT (RFC 5321 section 4.1.1.10), waits for the reply and closes; always succeeds. */
   public Future<Void> quit() {
     return onContext(() -> {
-      Future<Void> said = Future.succeededFuture();
-      if (conn.isOpen() && !busy && !closed) {
-        conn.write("QUIT\r\n");
-        said = conn.read("QUIT", options.getCommandTimeout().toMillis()).mapEmpty();
+      if (busy || closed) {
+        return close();
       }
-      return said.transform(ar -> close());
+      closed = true;
+      return conn.quit(options.getCommandTimeout().toMillis()).transform(ar -> close());
     });
+  }
+
+  /** After a failed handshake: QUIT unless the TLS handshake broke the connection, then close. */
+  private Future<Void> giveUp() {
+    if (tlsHandshakeFailed) {
+      return close();
+    }
+    closed = true;
+    return conn.quit(options.getCommandTimeout().toMillis()).transform(ar -> close());
   }
 
   /** Closes the connection without QUIT; always succeeds. */
@@ -150,8 +167,7 @@ public final class SmtpClientSession {
     return conn.read("the greeting", options.getGreetingTimeout().toMillis())
         .compose(greeting -> {
           if (greeting.code() / 100 != 2) {
-            // RFC 5321 section 3.1: a client should QUIT after a 554 greeting.
-            conn.write("QUIT\r\n");
+            // RFC 5321 section 3.1: a client should QUIT after a 554 greeting; connect() does.
             return Future.failedFuture(
                 SmtpClientException.refused("greeting of " + peer, greeting));
           }

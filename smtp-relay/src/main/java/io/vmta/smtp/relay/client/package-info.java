@@ -9,9 +9,12 @@
  *   <li>Every recipient of {@code send} gets a result; the future fails only on misuse (bad
  *       arguments, a closed or busy session). A lost connection or timeout makes the undecided
  *       recipients transient with a synthesized {@code 451 4.4.2} whose text says so.
- *   <li>Checks that can never pass on this server fail before MAIL: SIZE (552 5.3.4), an 8-bit
- *       body without 8BITMIME (554 5.6.3, RFC 6152 section 3: no downgrade), a non-ASCII address
- *       without SMTPUTF8 (553 5.6.7, RFC 6531 section 3.4).
+ *   <li>Checks that can never pass on this server fail before MAIL: SIZE (552 5.3.4), a
+ *       non-ASCII address without SMTPUTF8 (553 5.6.7) and UTF-8 headers of an SMTPUTF8 message
+ *       without it (550 5.6.9, RFC 6531 section 3.2), 8-bit content without 8BITMIME (554 5.6.3,
+ *       RFC 6152 section 3: no downgrade). The bytes decide ({@code ContentScan}), not only the
+ *       client's declaration; BODY=8BITMIME goes with any 8-bit message the server can take.
+ *   <li>A session given up while the server still listens ends with QUIT and its reply.
  *   <li>Opportunistic TLS does not verify certificates (RFC 7435); a failed handshake is retried
  *       once over a new plaintext connection. REQUIRED defers with 4.7.4 or 4.7.5 instead.
  *   <li>Replies read behind a STARTTLS 220 are discarded (RFC 3207 section 6). A 421 closes the

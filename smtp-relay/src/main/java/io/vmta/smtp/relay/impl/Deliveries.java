@@ -25,8 +25,9 @@ import java.util.Map;
 /**
  * Schedules delivery attempts for spooled messages: at most a fixed number at once, each
  * recipient delivered once, failures retried with exponential backoff, the spool entry removed
- * when every recipient is done. Runs on the queue verticle's event loop; the I/O it starts runs
- * on workers.
+ * when every recipient is done. Runs on the queue verticle's event loop; what it starts runs
+ * elsewhere: spool writes on the spool's writer thread, reads and Maildir writes on workers,
+ * remote delivery in the {@link io.vmta.smtp.relay.RelayVerticle} the remote transport asks.
  */
 public final class Deliveries {
 
@@ -124,6 +125,7 @@ public final class Deliveries {
   void withdraw(QueueEntry entry) {
     cancelTimer(entry);
     ready.remove(entry);
+    entry.withdrawn();
     entries.remove(entry.id(), entry);
     sizeChanged();
   }
@@ -162,15 +164,16 @@ public final class Deliveries {
     if (stopped || entries.get(entry.id()) != entry) {
       return;
     }
-    if (entry.scheduled) {
-      entry.again = true;
-      return;
+    switch (entry.requested(active < options.getMaxConcurrentDeliveries())) {
+      case RUN -> run(entry, content);
+      case WAIT_FOR_SLOT -> ready.add(entry);
+      default -> {
+        // Already in line, or running: AttemptState remembers to run it once more.
+      }
     }
-    if (active >= options.getMaxConcurrentDeliveries()) {
-      ready.add(entry);
-      return;
-    }
-    entry.scheduled = true;
+  }
+
+  private void run(QueueEntry entry, Buffer content) {
     active++;
     Future<Buffer> bytes = content != null ? Future.succeededFuture(content) : spool.content(entry.id());
     bytes.compose(b -> attempt(entry, b))
@@ -182,15 +185,15 @@ public final class Deliveries {
   }
 
   private Future<Void> finished(QueueEntry entry) {
-    entry.scheduled = false;
     active--;
-    if (entry.again) {
-      entry.again = false;
-      start(entry, null);
+    AttemptState.Action after = entry.ended();
+    QueueEntry next = stopped ? null : ready.poll();
+    if (next != null && next.slotFreed() == AttemptState.Action.RUN) {
+      run(next, null);
     }
-    QueueEntry next = ready.poll();
-    if (next != null) {
-      start(next, null);
+    // The first in line before a second attempt of this one: a flush must not starve the others.
+    if (after == AttemptState.Action.REQUEST_AGAIN) {
+      start(entry, null);
     }
     return Future.succeededFuture();
   }

@@ -98,7 +98,7 @@ public final class QueueAdmin {
 
   /** Completes once no attempt of {@code entry} is under way; 409 if one still is at the deadline. */
   private Future<Void> whenIdle(QueueEntry entry, long deadline) {
-    if (!entry.scheduled) {
+    if (!entry.attemptRunning()) {
       return Future.succeededFuture();
     }
     if (System.currentTimeMillis() > deadline) {

@@ -15,8 +15,7 @@ final class QueueEntry {
   long nextAttemptAt;
   String lastError;
   long timer = -1;
-  boolean scheduled;
-  boolean again;
+  private AttemptState state = AttemptState.IDLE;
 
   QueueEntry(Envelope envelope, Iterable<String> pending) {
     this.envelope = envelope;
@@ -26,6 +25,36 @@ final class QueueEntry {
 
   String id() {
     return envelope.id();
+  }
+
+  /** Whether a delivery attempt of this message is under way. */
+  boolean attemptRunning() {
+    return state.running();
+  }
+
+  /** An attempt is asked for; see {@link AttemptState} for what follows. */
+  AttemptState.Action requested(boolean slotFree) {
+    return take(state.requested(slotFree));
+  }
+
+  /** A slot was freed for this message, first in line. */
+  AttemptState.Action slotFreed() {
+    return take(state.slotFreed());
+  }
+
+  /** Taken out of the schedule. */
+  void withdrawn() {
+    take(state.withdrawn());
+  }
+
+  /** The attempt under way ended. */
+  AttemptState.Action ended() {
+    return take(state.ended());
+  }
+
+  private AttemptState.Action take(AttemptState.Step step) {
+    state = step.next();
+    return step.action();
   }
 
   /** The retry state as the spool stores it. */

@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.relay.spool.SpoolRecords.Location;
 
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -18,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * A spool of batch files with real group commit: every write operation that arrives while the
@@ -42,6 +45,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Call {@link #recover()} once at start-up, before anything else.
  */
 public final class FileSpool implements Spool {
+
+  /** How many places {@link #read} tries for one body: a compaction per miss makes more unlikely. */
+  private static final int MAX_READ_TRIES = 3;
 
   private final Vertx vertx;
   private final SpoolWriter writer;
@@ -118,11 +124,31 @@ public final class FileSpool implements Spool {
 
   @Override
   public Future<Buffer> content(String id) {
-    Location loc = writer.index().location(id);
-    if (loc == null) {
-      return Future.failedFuture(new NoSuchElementException(id + ": not in the spool"));
+    return vertx.executeBlocking(() -> read(id, writer.index()::location), false);
+  }
+
+  /**
+   * Reads the body of {@code id} from where {@code locate} says it is, on the calling (worker)
+   * thread. Compaction on the writer thread may rewrite it into a new file and delete the old
+   * one between the look-up and the open; the index names the new place before the old file
+   * goes, so a missing file is looked up again (a few times: each miss needs a compaction).
+   */
+  Buffer read(String id, Function<String, Location> locate) throws IOException {
+    Location loc = locate.apply(id);
+    for (int tries = 1; ; tries++) {
+      if (loc == null) {
+        throw new NoSuchElementException(id + ": not in the spool");
+      }
+      try {
+        return SpoolRecords.readBlob(writer.path(loc.file()), loc);
+      } catch (NoSuchFileException e) {
+        Location now = locate.apply(id);
+        if (loc.equals(now) || tries >= MAX_READ_TRIES) {
+          throw e;
+        }
+        loc = now;
+      }
     }
-    return vertx.executeBlocking(() -> SpoolRecords.readBlob(writer.path(loc.file()), loc), false);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vmta.smtp.core.Reply;
+import io.vmta.smtp.core.codec.ContentScan;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.relay.RelayOptions;
 import io.vmta.smtp.relay.Smarthost;
@@ -47,6 +48,10 @@ public final class SmtpTransport implements Transport {
     }
   }
 
+  /** The message to send and what its bytes need from a server. */
+  private record Message(Envelope envelope, Buffer content, ContentScan scan) {
+  }
+
   /** One host address to try. */
   private record Target(String host, InetAddress address, int port, ClientOptions client) {
     String relay() {
@@ -78,8 +83,10 @@ public final class SmtpTransport implements Transport {
   public Future<Map<String, DeliveryResult>> deliver(Envelope envelope, List<String> recipients, Buffer content) {
     String domain = recipients.get(0).substring(recipients.get(0).lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     String destination = options.getSmarthost() != null ? "smarthost" : domain;
+    // One pass over the bytes for every host tried (a few ms for the largest message, as dot-stuffing).
+    Message message = new Message(envelope, content, ContentScan.of(content));
     return limiter.submit(destination, () -> targets(domain)
-        .compose(targets -> attempt(targets, 0, envelope, recipients, content, "no host to try", "none"))
+        .compose(targets -> attempt(targets, 0, message, recipients, "no host to try", "none"))
         .recover(e -> Future.succeededFuture(failAll(recipients, e))));
   }
 
@@ -117,8 +124,8 @@ public final class SmtpTransport implements Transport {
     });
   }
 
-  private Future<Map<String, DeliveryResult>> attempt(List<Target> targets, int index, Envelope envelope,
-      List<String> recipients, Buffer content, String lastError, String lastRelay) {
+  private Future<Map<String, DeliveryResult>> attempt(List<Target> targets, int index, Message message,
+      List<String> recipients, String lastError, String lastRelay) {
     if (index >= targets.size()) {
       Map<String, DeliveryResult> out = new LinkedHashMap<>();
       recipients.forEach(r -> out.put(r, new DeliveryResult.Transient(lastRelay, "4.4.1", lastError)));
@@ -131,9 +138,10 @@ public final class SmtpTransport implements Transport {
     Future<SmtpClientSession> session = reused != null ? Future.succeededFuture(reused)
         : SmtpClientSession.connect(vertx, target.client(), target.host(), target.address(), target.port());
     return session
-        .compose(s -> s.send(envelope, recipients, content).onComplete(ar -> pool.give(poolKey, s)))
+        .compose(s -> s.send(message.envelope(), recipients, message.content(), message.scan())
+            .onComplete(ar -> pool.give(poolKey, s)))
         .map(result -> convert(result, target.relay()))
-        .recover(e -> attempt(targets, index + 1, envelope, recipients, content, describe(e), target.relay()));
+        .recover(e -> attempt(targets, index + 1, message, recipients, describe(e), target.relay()));
   }
 
   /** One line for the log and a bounce: the (possibly synthesized) reply and the underlying cause. */

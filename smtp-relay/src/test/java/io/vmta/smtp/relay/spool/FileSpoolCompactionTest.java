@@ -2,6 +2,7 @@ package io.vmta.smtp.relay.spool;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.core.queue.QueuedMessage;
@@ -167,6 +168,75 @@ class FileSpoolCompactionTest {
     assertThat(reopened.compactionCount()).isEqualTo(1);
     assertThat(files(dir, ".log")).doesNotContain(first);
     assertThat(await(reopened.content(messages.get(0).envelope().id()))).isEqualTo(messages.get(0).content());
+  }
+
+  /**
+   * A read that looked its body up before a compaction moved it must still find it: the retry
+   * of a deferred message otherwise failed ("local error", a whole backoff step lost).
+   */
+  @Test
+  void aReadQueuedBeforeACompactionFindsTheBodyWhereItWasMoved() throws Exception {
+    // One worker thread, held: the read is queued behind it while the compaction runs.
+    Vertx oneWorker = Vertx.vertx(new VertxOptions().setWorkerPoolSize(1));
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    FileSpool spool = new FileSpool(oneWorker, dir, executor, MIN_DEAD);
+    try {
+      await(spool.recover());
+      List<QueuedMessage> messages = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        messages.add(big("r" + i + "@example.test", i));
+      }
+      storeInOneBatch(spool, executor, messages);
+      String first = files(dir, ".log").get(0);
+      QueuedMessage deferred = messages.get(3);
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      Future<Object> held = oneWorker.executeBlocking(() -> {
+        started.countDown();
+        return release.await(20, TimeUnit.SECONDS);
+      }, false);
+      assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+      Future<Buffer> read = spool.content(deferred.envelope().id());
+      inOneBatch(executor, () -> messages.stream().filter(m -> m != deferred)
+          .map(m -> spool.remove(m.envelope().id())).toList());
+      await(spool.writerIdle());
+      assertThat(spool.compactionCount()).isEqualTo(1);
+      assertThat(files(dir, ".log")).doesNotContain(first);
+      release.countDown();
+      await(held);
+      assertThat(await(read)).isEqualTo(deferred.content());
+    } finally {
+      await(spool.close());
+      await(oneWorker.close());
+    }
+  }
+
+  /** The look-up and the open are two steps even on one thread: a miss between them is looked up again. */
+  @Test
+  void aBodyMovedBetweenLookUpAndOpenIsReadFromItsNewPlace() throws Exception {
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    FileSpool spool = spool(executor);
+    List<QueuedMessage> messages = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      messages.add(big("r" + i + "@example.test", i));
+    }
+    storeInOneBatch(spool, executor, messages);
+    QueuedMessage deferred = messages.get(3);
+    String id = deferred.envelope().id();
+    SpoolRecords.Location stale = spool.writer().index().location(id);
+    inOneBatch(executor, () -> messages.stream().filter(m -> m != deferred)
+        .map(m -> spool.remove(m.envelope().id())).toList());
+    await(spool.writerIdle());
+    assertThat(spool.compactionCount()).isEqualTo(1);
+    List<SpoolRecords.Location> asked = new ArrayList<>();
+    Buffer read = spool.read(id, key -> {
+      SpoolRecords.Location loc = asked.isEmpty() ? stale : spool.writer().index().location(key);
+      asked.add(loc);
+      return loc;
+    });
+    assertThat(read).isEqualTo(deferred.content());
+    assertThat(asked).hasSize(2).first().isEqualTo(stale);
+    assertThat(asked.get(1).file()).isNotEqualTo(stale.file());
   }
 
   private static <T> T await(Future<T> future) {

@@ -72,6 +72,14 @@ class RequireTlsTest {
   }
 
   @Test
+  void aPeerWithoutStartTlsIsToldQuitWhenTheMessageWaits() {
+    FakeSmtpServer peer = await(new FakeSmtpServer().start(vertx));
+    transport(peer);
+    assertThat(deliver("bob@bank.example")).isInstanceOf(DeliveryResult.Transient.class);
+    assertThat(peer.verbs()).containsExactly("EHLO", "QUIT");
+  }
+
+  @Test
   void withStartTlsTheMessageGoesOverTls() {
     FakeSmtpServer peer = await(new FakeSmtpServer().startTls().start(vertx));
     transport(peer);

@@ -34,6 +34,11 @@ class SmarthostTest {
   }
 
   private Map<String, DeliveryResult> deliver(FakeSmtpServer upstream, Smarthost.Tls tls, String password) {
+    return deliver(upstream, tls, password, CONTENT);
+  }
+
+  private Map<String, DeliveryResult> deliver(FakeSmtpServer upstream, Smarthost.Tls tls, String password,
+      Buffer content) {
     RelayOptions options = new RelayOptions()
         .setSmarthost(new Smarthost("127.0.0.1", upstream.port(), tls, "relay-user", password))
         .setClient(new ClientOptions().setHeloName("mx.example.test"));
@@ -45,7 +50,7 @@ class SmarthostTest {
     // The transport lives on one Vert.x context, as in RelayVerticle.
     io.vertx.core.Promise<Map<String, DeliveryResult>> result = io.vertx.core.Promise.promise();
     vertx.getOrCreateContext().runOnContext(v ->
-        transport.deliver(envelope, envelope.recipients(), CONTENT).onComplete(result));
+        transport.deliver(envelope, envelope.recipients(), content).onComplete(result));
     return await(result.future());
   }
 
@@ -81,6 +86,19 @@ class SmarthostTest {
     assertThat(deliver(upstream, Smarthost.Tls.STARTTLS, "pw").values())
         .allMatch(r -> r instanceof DeliveryResult.Transient);
     assertThat(upstream.messages()).isEmpty();
+  }
+
+  @Test
+  void anEightBitMessageToAHopWithout8bitmimeBouncesFor5_6_3() {
+    FakeSmtpServer upstream = await(new FakeSmtpServer().startTls().auth("relay-user", "pw").start(vertx));
+    Buffer eightBit = Buffer.buffer("Subject: x\r\n\r\ncaf\u00e9\r\n", StandardCharsets.UTF_8.name());
+    Map<String, DeliveryResult> results = deliver(upstream, Smarthost.Tls.STARTTLS, "pw", eightBit);
+    assertThat(results.values()).allSatisfy(r -> {
+      assertThat(r).isInstanceOf(DeliveryResult.Permanent.class);
+      assertThat(((DeliveryResult.Permanent) r).status()).isEqualTo("5.6.3");
+      assertThat(r.relay()).startsWith("127.0.0.1[127.0.0.1]:");
+    });
+    assertThat(upstream.verbs()).doesNotContain("MAIL");
   }
 
   private static <T> T await(Future<T> future) {

@@ -54,7 +54,7 @@ final class AuthExchange {
     Reply refusal = ctx.auth == null ? NOT_AVAILABLE
         : !session.tls() ? ENCRYPTION_REQUIRED
         : session.authUser() != null ? ALREADY_AUTHENTICATED
-        : session.transaction() != null ? IN_TRANSACTION
+        : session.phase().inTransaction() ? IN_TRANSACTION
         : null;
     if (refusal != null) {
       conn.error(refusal);
@@ -72,7 +72,8 @@ final class AuthExchange {
       conn.error(e.reply());
       return;
     }
-    AuthThrottle.Decision decision = ctx.throttle.check(conn.clientIp);
+    // Counted from here on, so that parallel attempts from one address see each other.
+    AuthThrottle.Decision decision = ctx.throttle.begin(conn.clientIp);
     if (decision instanceof AuthThrottle.Decision.Refuse) {
       log.warn("AUTH from [{}] refused: too many recent failures from this address", conn.clientIp);
       conn.error(AuthReplies.TEMPORARY_FAILURE);
@@ -95,6 +96,7 @@ final class AuthExchange {
       response = SaslMechanisms.decodeResponse(text);
     } catch (SaslException e) {
       end();
+      conn.ctx.throttle.abandon(conn.clientIp);
       conn.error(e.reply());
       return;
     }
@@ -104,6 +106,7 @@ final class AuthExchange {
   /** A client line inside the exchange was too long or malformed as a line. */
   void badLine(Reply reply) {
     end();
+    conn.ctx.throttle.abandon(conn.clientIp);
     conn.error(reply);
   }
 
@@ -119,6 +122,7 @@ final class AuthExchange {
       if (failed.reply().code() == 535) {
         failed(null);
       } else {
+        conn.ctx.throttle.abandon(conn.clientIp);
         conn.error(failed.reply());
       }
       return Future.succeededFuture();
@@ -133,6 +137,7 @@ final class AuthExchange {
             failed(login);
           } else {
             log.error("AUTH from [{}]: credentials could not be checked: {}", conn.clientIp, ar.cause().toString());
+            conn.ctx.throttle.abandon(conn.clientIp);
             conn.error(AuthReplies.TEMPORARY_FAILURE);
           }
           return Future.succeededFuture();
@@ -147,8 +152,8 @@ final class AuthExchange {
     conn.reply(Replies.AUTH_SUCCEEDED);
   }
 
+  /** The credentials were wrong; the throttle counted the attempt when it began. */
   private void failed(String login) {
-    conn.ctx.throttle.failure(conn.clientIp);
     conn.ctx.counters.authFailed(conn.listenerMode);
     failures++;
     log.warn("AUTH from [{}] failed: login=<{}> mechanism={} ({} in this session)", conn.clientIp,
@@ -168,6 +173,11 @@ final class AuthExchange {
 
   private void end() {
     sasl = null;
+  }
+
+  /** Abandons an exchange under way (part of {@link SmtpSession#resetTransaction()}). */
+  void reset() {
+    end();
   }
 
   /** A login as it may appear in a log line: printable ASCII, at most 100 characters. */

@@ -49,16 +49,20 @@ final class MessageReceiver {
    * A BDAT command (RFC 3030 2): its chunk is always read, even when the command is refused,
    * so that the command stream stays in step.
    */
-  void bdat(SmtpCommand.Bdat c, Transaction tx, Reply problem) {
+  void bdat(SmtpCommand.Bdat c, Reply problem) {
     if (problem != null) {
       discardReply = problem;
       conn.enterBdat(new BdatDecoder(0, Integer.MAX_VALUE), c.size());
       return;
     }
-    if (chunks == null) {
+    if (c.size() == 0 && !c.last() && !session.junkAllowed("BDAT 0")) {
+      return;
+    }
+    if (session.phase() != SessionPhase.CHUNKING) {
+      // The first chunk of this transaction: a new decoder, never one of an earlier transaction.
       var options = conn.ctx.options;
       chunks = new BdatDecoder(options.getMaxMessageSize(), options.getMaxLineLength());
-      session.markChunking();
+      session.chunkAccepted();
     }
     lastChunk = c.last();
     conn.enterBdat(chunks, c.size());
@@ -74,7 +78,6 @@ final class MessageReceiver {
     }
     Transaction tx = session.transaction();
     if (decoder.error() != null) {
-      chunks = null;
       refuse(tx, decoder.error());
       return;
     }
@@ -82,13 +85,19 @@ final class MessageReceiver {
       conn.reply(Reply.of(250, "2.0.0", "Ok: " + decoder.size() + " octets received"));
       return;
     }
-    chunks = null;
     decoder.finish();
     if (decoder.error() != null) {
       refuse(tx, decoder.error());
       return;
     }
     submit(tx, decoder.content());
+  }
+
+  /** Forgets the BDAT chunks of the transaction being reset (part of {@link SmtpSession#resetTransaction()}). */
+  void reset() {
+    chunks = null;
+    lastChunk = false;
+    discardReply = null;
   }
 
   private void refuse(Transaction tx, DataDecoder.Error error) {
@@ -100,7 +109,7 @@ final class MessageReceiver {
     };
     log.info("{}: reject: message from [{}]: {} {} ({}); from=<{}>", tx.id(), conn.clientIp, reply.code(),
         reply.status(), error, tx.senderText());
-    session.endTransaction();
+    session.resetTransaction();
     conn.error(reply);
   }
 
@@ -114,9 +123,11 @@ final class MessageReceiver {
     Buffer message = Buffer.buffer(header.length() + content.length()).appendBuffer(header).appendBuffer(content);
     Envelope envelope = new Envelope(tx.id(), tx.senderText(), tx.recipients(), tx.params().smtputf8(),
         tx.params().effectiveBody().keyword(), conn.clientIp, session.heloName(), session.authUser(), now);
-    session.endTransaction();
+    session.submitting();
     conn.await(conn.ctx.queue.submit(new QueuedMessage(envelope, message), options.getQueueTimeout().toMillis())
+        .onComplete(ar -> session.resetTransaction())
         .onSuccess(id -> {
+          session.messageAccepted();
           log.info("{}: client=[{}], helo=<{}>, from=<{}>, size={}, nrcpt={} (queued)", id, conn.clientIp,
               session.heloName(), tx.senderText(), message.length(), tx.recipients().size());
           conn.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id));

@@ -3,32 +3,26 @@ package io.vmta.smtp.server.impl;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vmta.smtp.core.CommandParser;
 import io.vmta.smtp.core.Replies;
 import io.vmta.smtp.core.Reply;
-import io.vmta.smtp.core.SmtpCommand;
-import io.vmta.smtp.core.SmtpSyntaxException;
 import io.vmta.smtp.core.codec.BdatDecoder;
 import io.vmta.smtp.core.codec.DataDecoder;
 import io.vmta.smtp.server.ListenerMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-
 /**
- * The socket side of one SMTP connection: feeds the input to {@link SmtpInput}, parses each
- * command line and hands it to the {@link SmtpSession}, enforces the error and time limits,
- * writes replies, and closes (also gracefully, at shutdown). While a command waits on something
- * asynchronous (the queue, the TLS handshake) the socket is paused and no further input is
- * interpreted.
+ * The socket side of one SMTP connection: feeds the input to {@link SmtpInput}, hands each
+ * command line to {@link CommandLines} on its way to the {@link SmtpSession}, enforces the error
+ * and time limits, writes replies, and closes (also gracefully, at shutdown). While a command
+ * waits on something asynchronous (the queue, the TLS handshake) no further input is
+ * interpreted; its {@link ConnectionState} says which.
  */
 public final class SmtpConnection {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
   private static final Reply SHUTTING_DOWN = Reply.of(421, "4.3.2", "Service shutting down, try again later");
+  private static final Reply CONNECTION_TIME_EXCEEDED = Reply.of(421, "4.7.0", "Error: connection time limit exceeded");
 
   final ServerContext ctx;
   final NetSocket socket;
@@ -37,12 +31,11 @@ public final class SmtpConnection {
   final ListenerMode listenerMode;
   private final SmtpSession session;
   private final SmtpInput in;
+  private final CommandLines commands;
 
-  private boolean busy;
-  private boolean closed;
+  private ConnectionState state = ConnectionState.READING;
+  /** The server is stopping: leave as soon as no transaction is under way (see {@link ConnectionState}). */
   private boolean draining;
-  private boolean slotReleased;
-  private boolean tlsUpgrading;
   private int errors;
   private final SessionDeadlines deadlines;
 
@@ -52,10 +45,11 @@ public final class SmtpConnection {
     this.clientIp = socket.remoteAddress().hostAddress();
     this.listenerMode = mode;
     this.session = new SmtpSession(this, mode, socket.isSsl());
+    this.commands = new CommandLines(this, session);
     this.in = new SmtpInput(new SmtpInput.Reader() {
       @Override
       public void commandLine(Buffer line) {
-        command(line);
+        commands.accept(line);
       }
 
       @Override
@@ -74,7 +68,8 @@ public final class SmtpConnection {
       }
     }, ctx.options.getMaxCommandLine());
     this.deadlines = new SessionDeadlines(ctx.vertx, ctx.options.getIdleTimeout().toMillis(),
-        ctx.options.getDataTimeout().toMillis(), in::readingMessage, () -> busy, this::timedOut);
+        ctx.options.getDataTimeout().toMillis(), ctx.options.getMaxConnectionTime().toMillis(),
+        in::readingMessage, this::waiting, this::timedOut);
   }
 
   /** Sends the greeting and starts reading. */
@@ -92,10 +87,10 @@ public final class SmtpConnection {
 
   private void onData(Buffer chunk) {
     deadlines.input();
-    if (closed) {
+    if (state == ConnectionState.CLOSED) {
       return;
     }
-    if (tlsUpgrading && !socket.isSsl()) {
+    if (state == ConnectionState.TLS_HANDSHAKE && !socket.isSsl()) {
       // Plaintext that arrives between our 220 and the handshake (CVE-2011-0411): never read.
       session.injectionDetected();
       return;
@@ -105,47 +100,16 @@ public final class SmtpConnection {
   }
 
   private void process() {
-    while (!busy && !closed && in.hasPending() && in.step()) {
+    while (state == ConnectionState.READING && in.hasPending() && in.step()) {
       // each step consumes input or hands it on; it returns false when it needs more bytes
     }
-    in.compact(busy);
+    in.compact(waiting());
     closeIfIdle();
   }
 
   /** The next line the client sends answers an AUTH challenge. */
   void expectAuthLine(AuthExchange exchange) {
     in.expectAuthLine(exchange);
-  }
-
-  private void command(Buffer line) {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line.getBytes())).toString();
-    } catch (CharacterCodingException e) {
-      error(Reply.of(500, "5.5.2", "Error: command line is not valid UTF-8"));
-      return;
-    }
-    SmtpCommand cmd;
-    try {
-      cmd = CommandParser.parse(text);
-    } catch (SmtpSyntaxException e) {
-      error(e.reply());
-      return;
-    }
-    if (endsGroup(cmd) && in.hasPending()) {
-      // RFC 2920 3.1: these may only be the last command of a pipelined group.
-      log.warn("improper command pipelining after {} from [{}]", cmd.verb(), clientIp);
-      reply(Replies.SYNC_ERROR);
-      close();
-      return;
-    }
-    session.handle(cmd);
-  }
-
-  private static boolean endsGroup(SmtpCommand cmd) {
-    return cmd instanceof SmtpCommand.Ehlo || cmd instanceof SmtpCommand.Helo
-        || cmd instanceof SmtpCommand.Data || cmd instanceof SmtpCommand.Noop
-        || cmd instanceof SmtpCommand.StartTls || cmd instanceof SmtpCommand.Auth;
   }
 
   /**
@@ -160,7 +124,7 @@ public final class SmtpConnection {
 
   /** The shutdown deadline has passed. */
   public void forceClose() {
-    if (!closed) {
+    if (state != ConnectionState.CLOSED) {
       reply(SHUTTING_DOWN);
       close();
     }
@@ -168,7 +132,7 @@ public final class SmtpConnection {
 
   /** After a reply that ended a transaction, or at shutdown: leaves if nothing is under way. */
   void closeIfIdle() {
-    if (draining && !closed && !busy && in.betweenCommands() && !session.inTransaction()) {
+    if (draining && state == ConnectionState.READING && in.betweenCommands() && !session.phase().inTransaction()) {
       reply(SHUTTING_DOWN);
       close();
     }
@@ -176,7 +140,7 @@ public final class SmtpConnection {
 
   /** Writes a reply. */
   void reply(Reply reply) {
-    if (!closed) {
+    if (state != ConnectionState.CLOSED) {
       socket.write(reply.format(true));
     }
   }
@@ -208,13 +172,21 @@ public final class SmtpConnection {
     }
   }
 
+  /** Back to reading command lines (part of {@link SmtpSession#resetTransaction()}). */
+  void resetInput() {
+    in.reset();
+  }
+
   /** Pauses input until {@code work} completes, then goes on with what was pipelined behind. */
   <T> void await(Future<T> work) {
-    busy = true;
+    if (state == ConnectionState.CLOSED) {
+      return;
+    }
+    state = ConnectionState.WAITING;
     socket.pause();
     work.onComplete(ar -> {
-      busy = false;
-      if (!closed) {
+      if (state == ConnectionState.WAITING) {
+        state = ConnectionState.READING;
         socket.resume();
         process();
       }
@@ -226,10 +198,11 @@ public final class SmtpConnection {
    * the socket is not paused, and {@link #onData} refuses whatever arrives meanwhile.
    */
   void awaitTls(Future<Void> handshake) {
-    busy = true;
     handshake.onComplete(ar -> {
-      busy = false;
-      process();
+      if (state == ConnectionState.TLS_HANDSHAKE) {
+        state = ConnectionState.READING;
+        process();
+      }
     });
   }
 
@@ -245,9 +218,9 @@ public final class SmtpConnection {
    * Nothing read before the handshake is ever interpreted.
    */
   Future<Void> upgradeToTls(Reply ready) {
-    tlsUpgrading = true;
+    state = ConnectionState.TLS_HANDSHAKE;
     in.discardPending();
-    return socket.upgradeToSsl(Buffer.buffer(ready.format(true))).andThen(ar -> tlsUpgrading = false);
+    return socket.upgradeToSsl(Buffer.buffer(ready.format(true)));
   }
 
   /**
@@ -255,35 +228,46 @@ public final class SmtpConnection {
    * once: a client that QUITs and reconnects must not find it still taken.
    */
   void close() {
-    if (!closed) {
-      closed = true;
-      releaseSlot();
+    if (state != ConnectionState.CLOSED) {
+      enterClosed();
       socket.close();
     }
   }
 
   private void onClosed() {
-    closed = true;
+    if (state != ConnectionState.CLOSED) {
+      enterClosed();
+    }
     if (ctx.open.remove(this)) {
       ctx.counters.closed(listenerMode);
     }
-    releaseSlot();
     deadlines.cancel();
     log.info("disconnect from [{}]", clientIp);
   }
 
-  private void releaseSlot() {
-    if (!slotReleased) {
-      slotReleased = true;
-      ctx.limiter.release(clientIp);
-    }
+  /** The one way into CLOSED, taken once: the slot is freed and the transaction reset. */
+  private void enterClosed() {
+    state = ConnectionState.CLOSED;
+    ctx.limiter.release(clientIp);
+    session.resetTransaction();
   }
 
-  private void timedOut(boolean inMessage) {
-    if (!closed) {
-      log.info("timeout after {} from [{}]", inMessage ? "DATA" : "command", clientIp);
-      reply(Replies.TIMEOUT);
-      close();
+  /** Whether input waits for something asynchronous (no time limit applies meanwhile). */
+  private boolean waiting() {
+    return state == ConnectionState.WAITING || state == ConnectionState.TLS_HANDSHAKE;
+  }
+
+  private void timedOut(SessionDeadlines.Limit limit) {
+    if (state == ConnectionState.CLOSED) {
+      return;
     }
+    if (limit == SessionDeadlines.Limit.LIFETIME) {
+      log.warn("connection time limit ({}) reached by [{}]: closing", ctx.options.getMaxConnectionTime(), clientIp);
+      reply(CONNECTION_TIME_EXCEEDED);
+    } else {
+      log.info("timeout after {} from [{}]", limit == SessionDeadlines.Limit.MESSAGE ? "DATA" : "command", clientIp);
+      reply(Replies.TIMEOUT);
+    }
+    close();
   }
 }

@@ -84,6 +84,20 @@ final class SmtpInput {
     pos = 0;
   }
 
+  /**
+   * Forgets a DATA body, BDAT chunk or AUTH response being read (part of
+   * {@link SmtpSession#resetTransaction()}): the next bytes are a command line. Bytes not read yet
+   * stay (pipelined commands), and the rest of an overlong line is still skipped.
+   */
+  void reset() {
+    data = null;
+    bdat = null;
+    auth = null;
+    if (mode != Mode.DISCARD_LINE) {
+      mode = Mode.COMMAND;
+    }
+  }
+
   /** Reads a DATA body into {@code decoder} next. */
   void expectData(DataDecoder decoder) {
     data = decoder;

@@ -1,16 +1,11 @@
 package io.vmta.smtp.server.impl;
 
 import io.vmta.smtp.auth.sasl.SaslMechanisms;
-import io.vmta.smtp.core.BodyType;
-import io.vmta.smtp.core.MailAddress;
-import io.vmta.smtp.core.MailParameters;
 import io.vmta.smtp.core.Replies;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.SmtpCommand;
 import io.vmta.smtp.core.codec.BdatDecoder;
 import io.vmta.smtp.core.codec.DataDecoder;
-import io.vmta.smtp.core.local.LocalRecipients;
-import io.vmta.smtp.core.queue.QueueId;
 import io.vmta.smtp.server.ListenerMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,52 +14,59 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The protocol state of one SMTP session (RFC 5321 4.1.4): greeting, TLS, the current
- * transaction, and what each command does with them. Byte handling lives in
- * {@link SmtpConnection}, message hand-off in {@link MessageReceiver}.
+ * The protocol state of one SMTP session (RFC 5321 4.1.4): its {@link SessionPhase}, the greeting,
+ * TLS, the login and the current {@link Transaction}, and what each command does with them. Only
+ * this class changes the phase, and every transaction ends in {@link #resetTransaction()}. Byte
+ * handling lives in {@link SmtpConnection}, MAIL and RCPT in {@link EnvelopeCommands}, the end of
+ * a message in {@link MessageReceiver}.
  */
 final class SmtpSession {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
-
-  private static final Reply SENDER_NOT_OWNED =
-      Reply.of(553, "5.7.1", "Error: sender address not owned by the authenticated user");
+  private static final Reply TOO_MUCH_JUNK = Reply.of(421, "4.7.0", "Error: too many commands without mail");
 
   private final SmtpConnection conn;
   private final ServerContext ctx;
-  private final ListenerMode mode;
+  private final EnvelopeCommands envelope;
   private final MessageReceiver receiver;
   private final AuthExchange auth;
+  private SessionPhase phase = SessionPhase.CONNECTED;
   private boolean tls;
   private String heloName;
   private boolean esmtp;
   private String authUser;
+  /** The open transaction: set exactly while {@link SessionPhase#inTransaction()}. */
   private Transaction tx;
+  /** Commands without progress since the last accepted message (Postfix: smtpd_junk_command_limit). */
+  private int junk;
 
   SmtpSession(SmtpConnection conn, ListenerMode mode, boolean tls) {
     this.conn = conn;
     this.ctx = conn.ctx;
-    this.mode = mode;
     this.tls = tls;
+    this.envelope = new EnvelopeCommands(conn, this, mode);
     this.receiver = new MessageReceiver(conn, this);
     this.auth = new AuthExchange(conn, this);
   }
 
   void handle(SmtpCommand command) {
+    if (makesNoProgress(command) && !junkAllowed(command.verb())) {
+      return;
+    }
     if (command instanceof SmtpCommand.Ehlo c) {
       helo(c.domain(), true);
     } else if (command instanceof SmtpCommand.Helo c) {
       helo(c.domain(), false);
     } else if (command instanceof SmtpCommand.MailFrom c) {
-      mail(c);
+      envelope.mail(c);
     } else if (command instanceof SmtpCommand.RcptTo c) {
-      rcpt(c);
+      envelope.rcpt(c);
     } else if (command instanceof SmtpCommand.Data) {
       data();
     } else if (command instanceof SmtpCommand.Bdat c) {
-      receiver.bdat(c, tx, contentProblem());
+      receiver.bdat(c, contentProblem());
     } else if (command instanceof SmtpCommand.Rset) {
-      tx = null;
+      resetTransaction();
       conn.reply(Replies.OK);
     } else if (command instanceof SmtpCommand.Noop) {
       conn.reply(Replies.OK);
@@ -86,10 +88,40 @@ final class SmtpSession {
     }
   }
 
+  private static boolean makesNoProgress(SmtpCommand command) {
+    return command instanceof SmtpCommand.Noop || command instanceof SmtpCommand.Rset
+        || command instanceof SmtpCommand.Vrfy || command instanceof SmtpCommand.Expn
+        || command instanceof SmtpCommand.Help;
+  }
+
+  /**
+   * Counts a command that makes no progress ({@code what}: NOOP, RSET, VRFY, EXPN, HELP, an empty
+   * BDAT that is not LAST). Past {@code limits.maxJunkCommands} since the last accepted message the
+   * client is told 421, the connection closes and false says not to run the command: a client
+   * that only keeps a connection alive must not hold its slot for ever.
+   */
+  boolean junkAllowed(String what) {
+    if (++junk <= ctx.options.getMaxJunkCommands()) {
+      return true;
+    }
+    log.warn("too many commands without mail from [{}] ({} since the last message, the last {}): closing",
+        conn.clientIp, junk, what);
+    conn.reply(TOO_MUCH_JUNK);
+    conn.close();
+    return false;
+  }
+
+  /** The queue took a message: the count of commands without progress starts again. */
+  void messageAccepted() {
+    junk = 0;
+  }
+
+  /** RFC 5321 4.1.4: HELO and EHLO end any transaction, as RSET does. */
   private void helo(String name, boolean extended) {
+    resetTransaction();
     heloName = name;
     esmtp = extended;
-    tx = null;
+    phase = SessionPhase.GREETED;
     if (!extended) {
       conn.reply(Reply.of(250, null, ctx.options.getHostname()));
       return;
@@ -111,121 +143,26 @@ final class SmtpSession {
     conn.reply(new Reply(250, null, lines));
   }
 
-  private void mail(SmtpCommand.MailFrom c) {
-    if (heloName == null) {
-      conn.error(Replies.NEED_EHLO);
-      return;
-    }
-    if (tx != null) {
-      conn.error(Replies.NESTED_MAIL);
-      return;
-    }
-    if (mode != ListenerMode.MX && authUser == null) {
-      // RFC 6409 4.3 / RFC 8314: submission needs an authenticated user (and TLS first).
-      conn.error(tls ? Replies.AUTH_REQUIRED : Replies.STARTTLS_REQUIRED);
-      return;
-    }
-    MailParameters p = c.params();
-    if (!p.other().isEmpty() || p.body() == BodyType.BINARY_MIME || (p.smtputf8() && !esmtp)) {
-      conn.error(Replies.PARAMETER_NOT_RECOGNIZED);
-      return;
-    }
-    if (p.size() != null && p.size() > ctx.options.getMaxMessageSize()) {
-      conn.error(Replies.MESSAGE_TOO_BIG);
-      return;
-    }
-    MailAddress sender = c.sender();
-    if (sender != null && !sender.isAscii() && !p.smtputf8()) {
-      conn.error(Replies.NON_ASCII_ADDRESS);
-      return;
-    }
-    if (authUser != null && ctx.options.isRestrictSenders()
-        && (sender == null || !ctx.local.mayUse(authUser, sender.toString()))) {
-      log.info("NOQUEUE: reject: MAIL from [{}]: 553 5.7.1 <{}> not owned by login <{}>", conn.clientIp,
-          sender == null ? "" : sender, authUser);
-      conn.error(SENDER_NOT_OWNED);
-      return;
-    }
-    tx = Transaction.begin(QueueId.next(), sender, p);
-    conn.reply(Reply.of(250, "2.1.0", "Ok"));
-  }
-
-  private void rcpt(SmtpCommand.RcptTo c) {
-    if (tx == null) {
-      conn.error(Replies.NEED_MAIL);
-      return;
-    }
-    if (!c.params().isEmpty()) {
-      conn.error(Replies.PARAMETER_NOT_RECOGNIZED);
-      return;
-    }
-    MailAddress rcpt = c.recipient();
-    if (!rcpt.isAscii() && !tx.params().smtputf8()) {
-      conn.error(Replies.NON_ASCII_ADDRESS);
-      return;
-    }
-    if (tx.recipients().size() >= ctx.options.getMaxRecipients()) {
-      conn.reply(Replies.TOO_MANY_RECIPIENTS);
-      return;
-    }
-    String address = rcpt.domain() == null
-        ? "postmaster@" + ctx.local.domains().stream().sorted().findFirst().orElse(ctx.options.getHostname())
-        : rcpt.toString();
-    LocalRecipients.Kind kind = ctx.local.classify(address);
-    switch (kind) {
-      case USER, ALIAS, POSTMASTER -> accept(address);
-      case UNKNOWN -> reject(address, Replies.UNKNOWN_USER);
-      case REMOTE -> {
-        if (authUser != null || ctx.isTrusted(conn.clientIp)) {
-          accept(address);
-        } else {
-          reject(address, Replies.RELAY_DENIED);
-        }
-      }
-    }
-  }
-
-  private void accept(String address) {
-    tx = tx.withRecipient(address);
-    conn.reply(Reply.of(250, "2.1.5", "Ok"));
-  }
-
-  private void reject(String address, Reply reply) {
-    log.info("NOQUEUE: reject: RCPT from [{}]: {} {} <{}>; from=<{}> helo=<{}>", conn.clientIp, reply.code(),
-        reply.status(), address, tx.senderText(), heloName);
-    conn.error(reply);
-  }
-
   private void data() {
-    if (!checkReadyForContent()) {
+    // RFC 3030 2: a transaction that has started BDAT cannot switch to DATA.
+    Reply problem = phase == SessionPhase.CHUNKING ? Replies.BAD_SEQUENCE : contentProblem();
+    if (problem != null) {
+      conn.error(problem);
       return;
     }
-    if (tx.chunking()) {
-      conn.error(Replies.BAD_SEQUENCE);
-      return;
-    }
+    phase = SessionPhase.DATA;
     conn.reply(Replies.START_MAIL_INPUT);
     conn.enterData(new DataDecoder(ctx.options.getMaxMessageSize(), ctx.options.getMaxLineLength()));
   }
 
-  private boolean checkReadyForContent() {
-    Reply problem = contentProblem();
-    if (problem != null) {
-      conn.error(problem);
-      return false;
-    }
-    return true;
-  }
-
-  /** Why message content cannot start now, or null when it can. */
-  Reply contentProblem() {
-    if (tx == null) {
-      return Replies.NEED_MAIL;
-    }
-    if (tx.recipients().isEmpty()) {
-      return Replies.NEED_RCPT;
-    }
-    return null;
+  /** Why message content (DATA or BDAT) cannot start now, or null when it can. */
+  private Reply contentProblem() {
+    return switch (phase) {
+      case CONNECTED, GREETED -> Replies.NEED_MAIL;
+      case MAIL -> Replies.NEED_RCPT;
+      case RCPT, CHUNKING -> null;
+      case DATA, SUBMITTING -> Replies.BAD_SEQUENCE; // no command is read in these phases
+    };
   }
 
   private void startTls() {
@@ -236,11 +173,12 @@ final class SmtpSession {
     conn.awaitTls(conn.upgradeToTls(Replies.READY_TO_START_TLS)
         .onSuccess(v -> {
           // RFC 3207 4.2: forget everything learnt before the handshake.
+          resetTransaction();
           tls = true;
           authUser = null;
           heloName = null;
           esmtp = false;
-          tx = null;
+          phase = SessionPhase.CONNECTED;
           log.info("STARTTLS from [{}]: {}", conn.clientIp, conn.socket.sslSession().getProtocol());
         })
         .onFailure(e -> {
@@ -263,23 +201,51 @@ final class SmtpSession {
     receiver.chunkEnded(decoder);
   }
 
-  /** Drops the transaction (after a message was queued or refused). */
-  void endTransaction() {
+  /**
+   * The one way out of a mail transaction (RFC 5321 4.1.1.5): drops the envelope, the BDAT chunks
+   * received so far, a message body or AUTH response being read, and leaves the session
+   * {@link SessionPhase#GREETED} (or still {@link SessionPhase#CONNECTED}). The greeting, TLS and
+   * the login stay. Safe to call in any phase, also twice.
+   */
+  void resetTransaction() {
     tx = null;
-  }
-
-  /** Records that BDAT has started in the current transaction. */
-  void markChunking() {
-    if (tx != null) {
-      tx = tx.chunked();
+    receiver.reset();
+    auth.reset();
+    conn.resetInput();
+    if (phase != SessionPhase.CONNECTED) {
+      phase = SessionPhase.GREETED;
     }
   }
 
-  /** Whether a mail transaction is open (MAIL given, message not yet ended). */
-  boolean inTransaction() {
-    return tx != null;
+  /** MAIL was accepted: the transaction {@code started} is open. */
+  void beginTransaction(Transaction started) {
+    tx = started;
+    phase = SessionPhase.MAIL;
   }
 
+  /** RCPT was accepted for {@code address}. */
+  void recipientAccepted(String address) {
+    tx = tx.withRecipient(address);
+    if (phase == SessionPhase.MAIL) {
+      phase = SessionPhase.RCPT;
+    }
+  }
+
+  /** A BDAT command was accepted: its chunk is read next (RFC 3030 2). */
+  void chunkAccepted() {
+    phase = SessionPhase.CHUNKING;
+  }
+
+  /** The message is complete and goes to the queue; {@link #resetTransaction()} follows its answer. */
+  void submitting() {
+    phase = SessionPhase.SUBMITTING;
+  }
+
+  SessionPhase phase() {
+    return phase;
+  }
+
+  /** The open transaction, null outside one. */
   Transaction transaction() {
     return tx;
   }
@@ -296,8 +262,9 @@ final class SmtpSession {
     return tls;
   }
 
-  /** AUTH succeeded for {@code login}. */
+  /** AUTH succeeded for {@code login} (RFC 4954 4: only outside a transaction). */
   void authenticated(String login) {
+    resetTransaction();
     authUser = login;
   }
 

@@ -127,4 +127,24 @@ class SmtpInputTest {
     assertThat(input.hasPending()).isFalse();
     assertThat(seen).isEmpty();
   }
+
+  @Test
+  void aResetDropsTheBodyBeingReadAndKeepsWhatIsPending() {
+    input(512);
+    feed("DATA\r\nhalf a bo", 100);
+    assertThat(input.readingMessage()).isTrue();
+    input.reset();
+    assertThat(input.betweenCommands()).isTrue();
+    feed("NOOP\r\n", 100);
+    assertThat(seen).containsExactly("cmd:DATA", "cmd:NOOP");
+  }
+
+  @Test
+  void aResetDoesNotEndTheSkippingOfAnOverlongLine() {
+    input(512);
+    feed("NOOP " + "x".repeat(600), 1000);
+    input.reset();
+    feed("yyy\r\nRSET\r\n", 1000);
+    assertThat(seen).containsExactly("bad:500", "cmd:RSET");
+  }
 }

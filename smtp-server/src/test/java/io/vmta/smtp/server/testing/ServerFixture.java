@@ -69,6 +69,11 @@ public final class ServerFixture implements AutoCloseable {
     queueFails = true;
   }
 
+  /** Makes the in-memory queue take messages again after {@link #failQueue}. */
+  public void restoreQueue() {
+    queueFails = false;
+  }
+
   /** The server verticle under test. */
   public SmtpServerVerticle verticle() {
     return server;

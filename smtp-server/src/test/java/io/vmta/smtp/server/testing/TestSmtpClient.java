@@ -133,7 +133,8 @@ public final class TestSmtpClient implements AutoCloseable {
     }
   }
 
-  private String readLine() throws IOException {
+  /** One reply line without its CRLF; null when the server closed the connection first. */
+  public String readLine() throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     int prev = -1;
     while (true) {
