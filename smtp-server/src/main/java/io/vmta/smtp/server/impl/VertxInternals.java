@@ -24,8 +24,8 @@ import java.util.Set;
  *   <li>Vert.x 5.0.7 has no public API for the cluster: this node's id, the members and the
  *   nodes that consume an address are only on the cluster manager SPI, reached through
  *   {@code VertxInternal.clusterManager()} (as the clustered event bus itself does), and the SPI
- *   completes its futures on a cluster-manager thread, so {@code ContextInternal.promise()}
- *   brings them back to the caller's context. {@link QueueNodes} is built on this.</li>
+ *   may complete on a thread of its own (Hazelcast's), so {@code ContextInternal.promise()}
+ *   brings its answer back to the caller's context. {@link QueueNodes} is built on this.</li>
  *   <li>Vert.x 5.0.7 gives only the first of the {@code NetServer}s that share a port (the one
  *   that binds) a TLS context manager; a connection handed to another fails
  *   {@code upgradeToSsl} with a NullPointerException, so STARTTLS failed on every instance but
