@@ -14,7 +14,7 @@ import io.vmta.mta.MtaVerticle;
 import io.vmta.mta.config.MtaOptions;
 import io.vmta.smtp.auth.PasswordHashes;
 import io.vmta.smtp.core.queue.QueueAddresses;
-import io.vmta.smtp.core.queue.QueueNodes;
+import io.vmta.smtp.server.impl.QueueNodes;
 import io.vmta.smtp.server.testing.TestSmtpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

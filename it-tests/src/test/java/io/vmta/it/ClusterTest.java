@@ -11,7 +11,7 @@ import io.vmta.mta.MtaVerticle;
 import io.vmta.mta.config.MtaOptions;
 import io.vmta.smtp.auth.PasswordHashes;
 import io.vmta.smtp.core.queue.QueueAddresses;
-import io.vmta.smtp.core.queue.QueueNodes;
+import io.vmta.smtp.server.impl.QueueNodes;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.smtp.server.testing.TestSmtpClient;

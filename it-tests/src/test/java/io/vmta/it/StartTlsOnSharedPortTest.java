@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Several server instances share one port, each connection landing on one of them in turn:
  * STARTTLS must work on every one (Vert.x 5.0.7 gave only the first instance a TLS context;
- * see SharedServerTls).
+ * see VertxInternals.shareTlsContextManager in smtp-server).
  */
 class StartTlsOnSharedPortTest {
 

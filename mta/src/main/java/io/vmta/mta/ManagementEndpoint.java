@@ -110,7 +110,8 @@ record ManagementEndpoint(URI url, String token) {
       JsonObject management = json.getJsonObject("management");
       return management != null && management.getValue("port") instanceof Integer p && p > 0 ? management : null;
     } catch (IOException | DecodeException | ClassCastException e) {
-      // Not written yet, or by a node without the relay role: the configured port is all there is.
+      // Not written yet (the MTA is not up on this data directory) or unreadable: the configured
+      // port is all there is.
       return null;
     }
   }

@@ -45,8 +45,9 @@ import java.util.function.BooleanSupplier;
  * stored), then one SMTP server instance per core on the configured listeners. Writes the bound ports to
  * {@code <dataDir>/listeners.json} once it is up. In a cluster, {@code cluster.roles} picks the
  * parts: without {@code relay} no queue or relay (submissions go to a queue on another node over
- * the event bus), without {@code server} no listeners (and an empty {@code listeners.json}). The
- * management endpoint (health, metrics, the queue if here) is on every node, deployed last.
+ * the event bus), without {@code server} no listeners ({@code listeners.json} then names only the
+ * management endpoint). The management endpoint (health, metrics, the queue if here) is on every
+ * node, deployed last.
  */
 public class MtaVerticle extends VerticleBase {
 

@@ -10,7 +10,6 @@ import io.vmta.smtp.core.local.LocalRecipients;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.core.queue.QueueAddresses;
 import io.vmta.smtp.core.queue.QueueId;
-import io.vmta.smtp.core.queue.QueueNodes;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vertx.core.buffer.Buffer;
@@ -19,6 +18,7 @@ import io.vmta.smtp.relay.bounce.FailedRecipient;
 import io.vmta.smtp.relay.impl.Bouncer;
 import io.vmta.smtp.relay.impl.Deliveries;
 import io.vmta.smtp.relay.impl.QueueAdmin;
+import io.vmta.smtp.relay.impl.VertxInternals;
 import io.vmta.smtp.relay.transport.LocalTransport;
 import io.vmta.smtp.relay.transport.Transport;
 import io.vmta.smtp.relay.transport.UnavailableTransport;
@@ -102,8 +102,8 @@ public class QueueVerticle extends VerticleBase {
       log.info("queue started with {} message(s) from the spool in {}", found.size(), dataDir.resolve("spool"));
       consumer = vertx.eventBus().consumer(QueueAddresses.SUBMIT, this::submit);
       // In a cluster, servers send to this node's own address too (see QueueAddresses.submitOn).
-      nodeConsumer = QueueNodes.of(vertx)
-          .map(nodes -> vertx.eventBus().consumer(QueueAddresses.submitOn(nodes.self()), this::submit))
+      nodeConsumer = VertxInternals.nodeId(vertx)
+          .map(self -> vertx.eventBus().consumer(QueueAddresses.submitOn(self), this::submit))
           .orElse(null);
       adminConsumer = vertx.eventBus().localConsumer(QueueAddresses.ADMIN, new QueueAdmin(deliveries)::handle);
       healthConsumer = vertx.eventBus().consumer(QueueAddresses.HEALTH, m -> m.reply(new JsonObject().put("status", "UP")));

@@ -14,7 +14,7 @@ import io.vmta.smtp.core.config.Durations;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.smtp.server.impl.ServerContext;
-import io.vmta.smtp.server.impl.SharedServerTls;
+import io.vmta.smtp.server.impl.VertxInternals;
 import io.vmta.smtp.server.impl.SmtpConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The SMTP server: one {@link NetServer} per configured listener. Deploy one instance per event
  * loop with the same options; Vert.x spreads the connections of a shared port over them. Every
- * accepted message is sent to {@code mta.queue.submit} and acknowledged only on the queue's reply.
+ * accepted message is sent to the queue ({@code mta.queue.submit}; in a cluster, the chosen queue
+ * node's own address) and acknowledged only on the queue's reply.
  */
 public class SmtpServerVerticle extends VerticleBase {
 
@@ -82,7 +83,7 @@ public class SmtpServerVerticle extends VerticleBase {
     NetServer server = vertx.createNetServer(netOptions);
     server.connectHandler(socket -> accept(socket, listener.getMode()));
     return server.listen().onSuccess(s -> {
-      SharedServerTls.shareContextManager(s);
+      VertxInternals.shareTlsContextManager(s);
       servers.add(s);
       log.info("listening for {} on {}:{}", listener.getMode().jsonName(), listener.getHost(), s.actualPort());
     });

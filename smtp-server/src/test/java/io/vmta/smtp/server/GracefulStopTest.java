@@ -6,10 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.Socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Undeploying the server: idle sessions leave at once, a message under way may finish. */
 class GracefulStopTest {
@@ -37,7 +35,7 @@ class GracefulStopTest {
       assertThat(idle.read().last()).startsWith("421 4.3.2 ");
       assertThat(idle.closedByServer()).isTrue();
       assertThat(server.verticle().isListening()).as("a stopping server is not listening").isFalse();
-      assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(IOException.class);
+      assertThat(unserved(port)).as("a new connection is refused, or reset without a greeting").isTrue();
 
       assertThat(busy.command("second half\r\n.").last()).startsWith("250 2.0.0 Ok: queued as ");
       assertThat(busy.read().last()).startsWith("421 4.3.2 ");
@@ -45,6 +43,25 @@ class GracefulStopTest {
       ServerFixture.await(stopped);
     }
     assertThat(server.nextQueued().content().toString()).endsWith("first half\r\nsecond half\r\n");
+  }
+
+  /**
+   * Whether a new connection to {@code port} goes unserved: refused, or taken into the kernel's
+   * backlog and then reset without a byte. The second happens when the test connects between
+   * Vert.x telling the sessions 421 and the JDK closing the listening socket: a server channel
+   * registered with a selector is closed only at that selector's next select, on the acceptor
+   * thread, which a loaded machine may run late.
+   */
+  private static boolean unserved(int port) throws IOException {
+    TestSmtpClient late;
+    try {
+      late = new TestSmtpClient("127.0.0.1", port);
+    } catch (IOException refused) {
+      return true;
+    }
+    try (late) {
+      return late.closedByServer();
+    }
   }
 
   @Test

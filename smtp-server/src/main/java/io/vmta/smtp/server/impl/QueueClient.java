@@ -8,7 +8,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vmta.smtp.core.queue.QueueAddresses;
-import io.vmta.smtp.core.queue.QueueNodes;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

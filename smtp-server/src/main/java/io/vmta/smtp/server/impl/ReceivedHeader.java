@@ -19,7 +19,7 @@ final class ReceivedHeader {
   }
 
   /**
-   * Builds the header, folded over three lines.
+   * Builds the header, folded over two lines, or three when it names the one recipient.
    *
    * @param helo       the name from HELO/EHLO
    * @param clientIp   the client's IP address

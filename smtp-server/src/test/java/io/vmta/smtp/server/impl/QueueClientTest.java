@@ -12,7 +12,6 @@ import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.test.fakecluster.FakeClusterManager;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.core.queue.QueueAddresses;
-import io.vmta.smtp.core.queue.QueueNodes;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vertx.core.buffer.Buffer;
