@@ -33,6 +33,11 @@ public class SmtpServerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpServerVerticle.class);
 
+  /**
+   * How long after the shutdown grace Vert.x may close what our own deadline did not; below the
+   * queue's wait for the servers (MtaVerticle: grace + 5 s), so the queue still outlives them.
+   */
+  private static final long SHUTDOWN_BACKSTOP_MILLIS = 4000;
   private static final Reply TOO_MANY_CONNECTIONS = Reply.of(421, "4.7.0", "Error: too many connections, try again later");
 
   private final SmtpServerOptions explicitOptions;
@@ -117,10 +122,13 @@ public class SmtpServerVerticle extends VerticleBase {
           Durations.format(ctx.shutdownGrace()));
     }
     // Vert.x stops accepting and calls each socket's shutdown handler (SmtpConnection.shutdown);
-    // at the deadline the sessions still busy are told 421 before Vert.x closes them.
+    // at the deadline our own timer tells the sessions still busy 421 and closes them. Vert.x's
+    // timeout is only a backstop, far enough behind that a late event loop cannot let it close a
+    // session before its 421 (its timer may run on another thread than ours).
     long deadline = vertx.setTimer(grace,
         id -> ctx.openConnections().forEach(SmtpConnection::forceClose));
-    return Future.join(servers.stream().map(s -> s.shutdown(grace + 1000L, TimeUnit.MILLISECONDS)).toList())
+    return Future.join(servers.stream()
+            .map(s -> s.shutdown(grace + SHUTDOWN_BACKSTOP_MILLIS, TimeUnit.MILLISECONDS)).toList())
         .eventually(() -> {
           vertx.cancelTimer(deadline);
           return Future.succeededFuture();
