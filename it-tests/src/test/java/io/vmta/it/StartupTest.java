@@ -41,6 +41,18 @@ class StartupTest {
   }
 
   @Test
+  void aKeyUnderItsOldNameStartsTheJarWithAWarning() throws Exception {
+    JsonObject limits = new JsonObject().put("limits", new JsonObject().put("commandTimeout", "2m"));
+    try (MtaProcess mta = MtaProcess.start(dir, limits, MtaProcess.DEFAULT_JVM_OPTIONS)) {
+      assertThat(mta.awaitLog(Duration.ofSeconds(5), "WARN", "limits.commandTimeout", "limits.queueTimeout"))
+          .as("the start-up warning names the old key and the new one").isNotNull();
+      try (TestSmtpClient client = mta.connect()) {
+        assertThat(client.command("EHLO client.example.org").code()).isEqualTo(250);
+      }
+    }
+  }
+
+  @Test
   void sigtermStopsTheProcessAndARestartBindsAgain() throws Exception {
     try (MtaProcess mta = MtaProcess.start(dir)) {
       int first = mta.port();
