@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,6 +134,44 @@ class MtaVerticleTest {
         .handle((id, e) -> e).get(60, TimeUnit.SECONDS);
     assertThat(failure).isInstanceOf(io.vmta.smtp.core.config.ConfigException.class);
     assertThat(failure.getMessage()).startsWith("tls: cannot use the certificate and key");
+  }
+
+  @Test
+  void aBusyPortFailsTheStartWithTheListenerNamedAndFreesTheDataDir() throws Exception {
+    vertx = Vertx.vertx();
+    try (ServerSocket held = new ServerSocket()) {
+      held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      JsonObject json = options(new JsonObject()).toJson();
+      json.getJsonArray("listeners").getJsonObject(1).put("port", held.getLocalPort());
+
+      Throwable failure = failure(vertx.deployVerticle(new MtaVerticle(new MtaOptions(json), 1)));
+
+      assertThat(failure).isInstanceOf(BindException.class)
+          .hasMessage("cannot listen on 127.0.0.1:" + held.getLocalPort() + " (smtps): address already in use");
+    }
+    // The parts deployed before the failure are gone: a new start on the same data directory succeeds.
+    MtaVerticle again = new MtaVerticle(options(new JsonObject()), 1);
+    await(vertx.deployVerticle(again));
+    assertThat(again.boundListeners()).hasSize(2);
+  }
+
+  @Test
+  void aBusyManagementPortIsNamedToo() throws Exception {
+    vertx = Vertx.vertx();
+    try (ServerSocket held = new ServerSocket()) {
+      held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      MtaOptions options = new MtaOptions(options(new JsonObject()).toJson()
+          .put("management", new JsonObject().put("host", "127.0.0.1").put("port", held.getLocalPort())));
+
+      Throwable failure = failure(vertx.deployVerticle(new MtaVerticle(options, 1)));
+
+      assertThat(failure).isInstanceOf(BindException.class)
+          .hasMessage("cannot listen on 127.0.0.1:" + held.getLocalPort() + " (management): address already in use");
+    }
+  }
+
+  private static Throwable failure(Future<?> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().handle((id, e) -> e).get(60, TimeUnit.SECONDS);
   }
 
   private static <T> T await(Future<T> future) {

@@ -150,6 +150,9 @@ public class MtaVerticle extends VerticleBase {
       }, new DeploymentOptions().setInstances(serverInstances))
           .onSuccess(id -> metrics.followServers(SmtpServerStats.of(vertx),
               listeners.stream().map(ListenerOptions::getMode).toList()))
+          // Vert.x has stopped or closed every instance when the deployment fails, but it calls
+          // no stop() on one whose start failed (a busy port): the queue must not wait for those.
+          .onFailure(e -> serversStopped.tryComplete())
           .mapEmpty();
     });
   }
