@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vmta.mta.DataDirInUseException;
 import io.vmta.mta.MtaVerticle;
 import io.vmta.mta.config.MtaOptions;
 import io.vmta.smtp.auth.PasswordHashes;
@@ -137,6 +138,23 @@ class MtaVerticleTest {
   }
 
   @Test
+  void aSecondMtaOnTheSameDataDirInThisJvmFailsToStartUntilTheFirstStops() throws Exception {
+    vertx = Vertx.vertx();
+    MtaOptions options = options(new JsonObject());
+    String first = await(vertx.deployVerticle(new MtaVerticle(options, 1)));
+    Path dataDir = Path.of(options.getDataDir());
+
+    Throwable failure = failure(vertx.deployVerticle(new MtaVerticle(options, 1)));
+
+    assertThat(failure).isInstanceOf(DataDirInUseException.class).hasMessage("data directory " + dataDir
+        + " is in use by process " + ProcessHandle.current().pid() + " (" + dataDir.resolve("lock") + ")");
+    await(vertx.undeploy(first));
+    MtaVerticle again = new MtaVerticle(options, 1);
+    await(vertx.deployVerticle(again));
+    assertThat(again.boundListeners()).isNotEmpty();
+  }
+
+  @Test
   void aBusyPortFailsTheStartWithTheListenerNamedAndFreesTheDataDir() throws Exception {
     vertx = Vertx.vertx();
     try (ServerSocket held = new ServerSocket()) {
@@ -149,7 +167,7 @@ class MtaVerticleTest {
       assertThat(failure).isInstanceOf(BindException.class)
           .hasMessage("cannot listen on 127.0.0.1:" + held.getLocalPort() + " (smtps): address already in use");
     }
-    // The parts deployed before the failure are gone: a new start on the same data directory succeeds.
+    // The parts deployed before the failure are gone, the lock with them: a new start succeeds.
     MtaVerticle again = new MtaVerticle(options(new JsonObject()), 1);
     await(vertx.deployVerticle(again));
     assertThat(again.boundListeners()).hasSize(2);

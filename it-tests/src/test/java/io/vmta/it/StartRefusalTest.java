@@ -2,6 +2,7 @@ package io.vmta.it;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vmta.smtp.server.testing.TestSmtpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The real jar refusing to start, at once and in one line: a busy port. */
+/** The real jar refusing to start, at once and in one line: a data directory in use, a busy port. */
 class StartRefusalTest {
 
   /**
@@ -27,6 +28,41 @@ class StartRefusalTest {
 
   @TempDir
   Path dir;
+
+  @Test
+  void aSecondProcessOnTheSameDataDirExitsWith2NamingTheFirst() throws Exception {
+    try (MtaProcess first = MtaProcess.start(dir)) {
+      Path dataDir = first.dataDir();
+      String listeners = Files.readString(dataDir.resolve("listeners.json"));
+
+      MtaCommand.Result second = MtaCommand.run(dir, AT_ONCE, Map.of(), "--config", first.config().toString());
+
+      assertThat(second.status()).as(second.printed()).isEqualTo(2);
+      assertThat(problems(second)).as(second.printed()).containsExactly("vmta: data directory " + dataDir
+          + " is in use by process " + first.pid() + " (" + dataDir.resolve("lock") + ")");
+      assertThat(Files.readString(dataDir.resolve("listeners.json"))).as("the first's listeners.json").isEqualTo(listeners);
+      try (TestSmtpClient client = first.connect()) {
+        assertThat(client.command("EHLO client.example.org").code()).isEqualTo(250);
+      }
+    }
+  }
+
+  @Test
+  void aLockLeftByAKilledProcessDoesNotBlockTheNextStart() throws Exception {
+    try (MtaProcess mta = MtaProcess.start(dir)) {
+      Path lock = mta.dataDir().resolve("lock");
+      assertThat(Files.readString(lock).trim()).isEqualTo(Long.toString(mta.pid()));
+      mta.kill();
+      assertThat(lock).as("left behind by SIGKILL").exists();
+
+      mta.restart();
+
+      assertThat(Files.readString(lock).trim()).isEqualTo(Long.toString(mta.pid()));
+      try (TestSmtpClient client = mta.connect()) {
+        assertThat(client.command("EHLO client.example.org").code()).isEqualTo(250);
+      }
+    }
+  }
 
   @Test
   void aBusyPortEndsTheStartAtOnceWithTheListenerNamed() throws Exception {
@@ -50,6 +86,7 @@ class StartRefusalTest {
       assertThat(run.status()).as(run.printed()).isEqualTo(1);
       assertThat(problems(run)).as(run.printed())
           .containsExactly("vmta: cannot listen on 127.0.0.1:" + port + " (mx): address already in use");
+      assertThat(Files.readString(dir.resolve("data").resolve("lock"))).as("released at exit").isEmpty();
     }
   }
 

@@ -126,12 +126,12 @@ final class RunCommand {
 
   /**
    * Prints why the MTA did not start, in one line, and returns the exit status: 2 for what only
-   * the operator can fix (a bad configuration), 1 otherwise.
+   * the operator can fix (a bad configuration, a data directory another MTA holds), 1 otherwise.
    * A busy port is 1: it frees itself when the process holding it exits (an old instance still
    * stopping), so a supervisor may try again, within its start limit.
    */
   private static int startFailure(Throwable e, PrintStream err) {
-    if (e instanceof ConfigException) {
+    if (e instanceof ConfigException || e instanceof DataDirInUseException) {
       err.println("vmta: " + e.getMessage());
       return Cli.BAD_USAGE;
     }
