@@ -31,6 +31,12 @@ final class MtaCommand {
 
   /** Runs {@code java -jar mta.jar args} in {@code dir} with {@code env} added to this process's environment. */
   static Result run(Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return run(dir, TIMEOUT, env, args);
+  }
+
+  /** As {@link #run(Path, Map, String...)}, failing when the command has not finished within {@code timeout}. */
+  static Result run(Path dir, Duration timeout, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     String jar = System.getProperty("vmta.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new AssertionError("system property vmta.jar must name the fat jar (mvn verify -pl it-tests -am), got " + jar);
@@ -46,9 +52,10 @@ final class MtaCommand {
     builder.environment().putAll(env);
     Process p = builder.start();
     p.getOutputStream().close();
-    if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly().waitFor();
-      throw new AssertionError(command + " did not finish within " + TIMEOUT + ":\n" + Files.readString(err));
+      throw new AssertionError(command + " did not finish within " + timeout + ":\n" + Files.readString(out)
+          + Files.readString(err));
     }
     return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
   }

@@ -170,6 +170,11 @@ final class MtaProcess implements AutoCloseable {
     return dataDir;
   }
 
+  /** The pid of the current run. */
+  long pid() {
+    return process.pid();
+  }
+
   /** The configuration file the process runs with. */
   Path config() {
     return config;

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vmta.mta.DataDirInUseException;
 import io.vmta.mta.MtaVerticle;
 import io.vmta.mta.config.MtaOptions;
 import io.vmta.smtp.auth.PasswordHashes;
@@ -13,6 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,6 +135,61 @@ class MtaVerticleTest {
         .handle((id, e) -> e).get(60, TimeUnit.SECONDS);
     assertThat(failure).isInstanceOf(io.vmta.smtp.core.config.ConfigException.class);
     assertThat(failure.getMessage()).startsWith("tls: cannot use the certificate and key");
+  }
+
+  @Test
+  void aSecondMtaOnTheSameDataDirInThisJvmFailsToStartUntilTheFirstStops() throws Exception {
+    vertx = Vertx.vertx();
+    MtaOptions options = options(new JsonObject());
+    String first = await(vertx.deployVerticle(new MtaVerticle(options, 1)));
+    Path dataDir = Path.of(options.getDataDir());
+
+    Throwable failure = failure(vertx.deployVerticle(new MtaVerticle(options, 1)));
+
+    assertThat(failure).isInstanceOf(DataDirInUseException.class).hasMessage("data directory " + dataDir
+        + " is in use by process " + ProcessHandle.current().pid() + " (" + dataDir.resolve("lock") + ")");
+    await(vertx.undeploy(first));
+    MtaVerticle again = new MtaVerticle(options, 1);
+    await(vertx.deployVerticle(again));
+    assertThat(again.boundListeners()).isNotEmpty();
+  }
+
+  @Test
+  void aBusyPortFailsTheStartWithTheListenerNamedAndFreesTheDataDir() throws Exception {
+    vertx = Vertx.vertx();
+    try (ServerSocket held = new ServerSocket()) {
+      held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      JsonObject json = options(new JsonObject()).toJson();
+      json.getJsonArray("listeners").getJsonObject(1).put("port", held.getLocalPort());
+
+      Throwable failure = failure(vertx.deployVerticle(new MtaVerticle(new MtaOptions(json), 1)));
+
+      assertThat(failure).isInstanceOf(BindException.class)
+          .hasMessage("cannot listen on 127.0.0.1:" + held.getLocalPort() + " (smtps): address already in use");
+    }
+    // The parts deployed before the failure are gone, the lock with them: a new start succeeds.
+    MtaVerticle again = new MtaVerticle(options(new JsonObject()), 1);
+    await(vertx.deployVerticle(again));
+    assertThat(again.boundListeners()).hasSize(2);
+  }
+
+  @Test
+  void aBusyManagementPortIsNamedToo() throws Exception {
+    vertx = Vertx.vertx();
+    try (ServerSocket held = new ServerSocket()) {
+      held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      MtaOptions options = new MtaOptions(options(new JsonObject()).toJson()
+          .put("management", new JsonObject().put("host", "127.0.0.1").put("port", held.getLocalPort())));
+
+      Throwable failure = failure(vertx.deployVerticle(new MtaVerticle(options, 1)));
+
+      assertThat(failure).isInstanceOf(BindException.class)
+          .hasMessage("cannot listen on 127.0.0.1:" + held.getLocalPort() + " (management): address already in use");
+    }
+  }
+
+  private static Throwable failure(Future<?> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().handle((id, e) -> e).get(60, TimeUnit.SECONDS);
   }
 
   private static <T> T await(Future<T> future) {

@@ -13,7 +13,10 @@ public final class Cli {
   static final int OK = 0;
   /** Exit status: a failure at run time (start-up failed, endpoint unreachable, no such message). */
   static final int FAILED = 1;
-  /** Exit status: a bad command line or configuration; running it again will not help. */
+  /**
+   * Exit status: a bad command line or configuration, or a data directory another MTA holds;
+   * running it again will not help.
+   */
   static final int BAD_USAGE = 2;
 
   /**
@@ -23,7 +26,7 @@ public final class Cli {
   public static final long SHUTDOWN_SLACK_SECONDS = 10;
 
   /** The last paragraph of every usage text. */
-  static final String EXIT_STATUS = "exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration";
+  static final String EXIT_STATUS = "exit status: 0 ok, 1 runtime failure, 2 bad usage or configuration, or dataDir in use";
 
   static final String USAGE = String.join("\n",
       "usage: java -jar mta.jar [run] [--config FILE] [--cluster]",

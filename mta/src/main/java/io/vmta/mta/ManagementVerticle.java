@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vmta.mta.config.ManagementOptions;
 import io.vmta.smtp.core.queue.QueueAddresses;
+import io.vmta.smtp.server.SmtpServerVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +110,9 @@ public class ManagementVerticle extends VerticleBase {
           server = s;
           actualPort = s.actualPort();
           log.info("management endpoint on {}:{}", options.getHost(), actualPort);
-        });
+        })
+        .recover(e -> Future.failedFuture(SmtpServerVerticle.cannotListen(
+            options.getHost() + ":" + options.getPort() + " (management)", e)));
   }
 
   @Override

@@ -47,7 +47,8 @@ import java.util.function.BooleanSupplier;
  * parts: without {@code relay} no queue or relay (submissions go to a queue on another node over
  * the event bus), without {@code server} no listeners ({@code listeners.json} then names only the
  * management endpoint). The management endpoint (health, metrics, the queue if here) is on every
- * node, deployed last.
+ * node, deployed last. The data directory is locked ({@link DataDirLock}) from start to stop: a
+ * second MTA on it, in this JVM or another process, fails to start with {@link DataDirInUseException}.
  */
 public class MtaVerticle extends VerticleBase {
 
@@ -66,6 +67,10 @@ public class MtaVerticle extends VerticleBase {
   /** Completed when every SMTP server instance has stopped: the queue stops only after them. */
   private final Promise<Void> serversStopped = Promise.promise();
   private final AtomicInteger serversRunning = new AtomicInteger();
+  /** The data directory's lock, from start to stop; null before start. */
+  private DataDirLock lock;
+  /** The deployment ids of the parts, in order: a failed start undeploys them before releasing the lock. */
+  private final List<String> parts = new ArrayList<>();
 
   /** The MTA with {@code options} and one server instance per available processor. */
   public MtaVerticle(MtaOptions options) {
@@ -86,16 +91,51 @@ public class MtaVerticle extends VerticleBase {
     // A bad certificate or key is a configuration error (tls.*), not a failure to bind later.
     Future<Void> tlsChecked = roles.contains(ClusterRole.SERVER)
         ? ConfigLoader.checkTls(vertx, options.getServer()) : Future.succeededFuture();
-    return tlsChecked.compose(c -> vertx.executeBlocking(() -> prepare(dataDir)))
-        .compose(tls -> ConfigLoader.loadUsers(vertx, options).compose(users ->
-            deployRelay(dataDir, users)
-                .compose(q -> roles.contains(ClusterRole.SERVER)
-                    ? deployServers(serverOptions(tls, users), new UsersAuthenticationProvider(vertx, users))
-                    : Future.succeededFuture())))
-        .compose(v -> deployManagement())
-        .compose(v -> vertx.fileSystem().writeFile(dataDir.resolve("listeners.json").toString(),
-            listenersJson().toBuffer()))
+    return tlsChecked.compose(c -> vertx.executeBlocking(() -> DataDirLock.acquire(Path.of(options.getDataDir()))))
+        .compose(locked -> {
+          lock = locked;
+          return vertx.executeBlocking(() -> prepare(dataDir))
+              .compose(tls -> ConfigLoader.loadUsers(vertx, options).compose(users ->
+                  deployRelay(dataDir, users)
+                      .compose(q -> roles.contains(ClusterRole.SERVER)
+                          ? deployServers(serverOptions(tls, users), new UsersAuthenticationProvider(vertx, users))
+                          : Future.succeededFuture())))
+              .compose(v -> deployManagement())
+              .compose(v -> vertx.fileSystem().writeFile(dataDir.resolve("listeners.json").toString(),
+                  listenersJson().toBuffer()))
+              .recover(e -> undeployParts().eventually(this::unlock).transform(v -> Future.<Void>failedFuture(e)));
+        })
         .onSuccess(v -> log.info("vmta {} started: {} for {}", options.getHostname(), bound, options.getDomains()));
+  }
+
+  /** Vert.x has undeployed the parts (children) when this runs: the data directory is free again. */
+  @Override
+  public Future<?> stop() {
+    return unlock();
+  }
+
+  /**
+   * After a failed start, the parts deployed so far, last first. Vert.x would undeploy them too,
+   * but only after the start has failed, that is after {@link #unlock}: a new MTA could then take
+   * the data directory while this queue is still writing to it.
+   */
+  private Future<Void> undeployParts() {
+    Future<Void> all = Future.succeededFuture();
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      String id = parts.get(i);
+      all = all.eventually(() -> vertx.undeploy(id));
+    }
+    return all;
+  }
+
+  /** Releases the data directory's lock, if held. */
+  private Future<Void> unlock() {
+    DataDirLock held = lock;
+    lock = null;
+    return held == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      held.close();
+      return null;
+    });
   }
 
   /** The queue and the relay, when this node has the relay role (else the queue is elsewhere in the cluster). */
@@ -109,9 +149,10 @@ public class MtaVerticle extends VerticleBase {
     QueueVerticle queue = new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx));
     // The metrics follow the queue's events from before the queue starts (its recovery included).
     return metrics.followQueue(vertx, queue::size)
-        .compose(m -> vertx.deployVerticle(new RelayVerticle(relayOptions())))
+        .compose(m -> vertx.deployVerticle(new RelayVerticle(relayOptions())).onSuccess(parts::add))
         .compose(r -> vertx.deployVerticle(queue
-            .stopAfter(this::serversStopped, options.getServer().getShutdownGrace().toMillis() + QUEUE_STOP_SLACK_MILLIS)));
+            .stopAfter(this::serversStopped, options.getServer().getShutdownGrace().toMillis() + QUEUE_STOP_SLACK_MILLIS))
+            .onSuccess(parts::add));
   }
 
   /** The management endpoint, on every node: /health checks the parts this node's roles give it. */
@@ -121,7 +162,7 @@ public class MtaVerticle extends VerticleBase {
         : null;
     management = new ManagementVerticle(options.getManagement(), metrics,
         new ManagementVerticle.NodeParts(listeners, roles.contains(ClusterRole.RELAY)));
-    return vertx.deployVerticle(management);
+    return vertx.deployVerticle(management).onSuccess(parts::add);
   }
 
   /** The management endpoint's bound port; -1 before start. */
@@ -148,8 +189,13 @@ public class MtaVerticle extends VerticleBase {
         servers.add(server);
         return server;
       }, new DeploymentOptions().setInstances(serverInstances))
-          .onSuccess(id -> metrics.followServers(SmtpServerStats.of(vertx),
-              listeners.stream().map(ListenerOptions::getMode).toList()))
+          .onSuccess(id -> {
+            parts.add(id);
+            metrics.followServers(SmtpServerStats.of(vertx), listeners.stream().map(ListenerOptions::getMode).toList());
+          })
+          // Vert.x has stopped or closed every instance when the deployment fails, but it calls
+          // no stop() on one whose start failed (a busy port): the queue must not wait for those.
+          .onFailure(e -> serversStopped.tryComplete())
           .mapEmpty();
     });
   }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -105,9 +106,7 @@ final class RunCommand {
     vertx.deployVerticle(new MtaVerticle(loaded))
         .onComplete(ar -> {
           if (ar.failed()) {
-            Throwable e = ar.cause();
-            code[0] = e instanceof ConfigException ? Cli.BAD_USAGE : Cli.FAILED;
-            err.println("vmta: " + (e instanceof ConfigException ? e.getMessage() : "start-up failed: " + e));
+            code[0] = startFailure(ar.cause(), err);
           }
           started.countDown();
         });
@@ -123,6 +122,21 @@ final class RunCommand {
     }
     stopOnSignals(vertx, Durations.ceilSeconds(loaded.getServer().getShutdownGrace()) + Cli.SHUTDOWN_SLACK_SECONDS, err);
     return Cli.OK;
+  }
+
+  /**
+   * Prints why the MTA did not start, in one line, and returns the exit status: 2 for what only
+   * the operator can fix (a bad configuration, a data directory another MTA holds), 1 otherwise.
+   * A busy port is 1: it frees itself when the process holding it exits (an old instance still
+   * stopping), so a supervisor may try again, within its start limit.
+   */
+  private static int startFailure(Throwable e, PrintStream err) {
+    if (e instanceof ConfigException || e instanceof DataDirInUseException) {
+      err.println("vmta: " + e.getMessage());
+      return Cli.BAD_USAGE;
+    }
+    err.println("vmta: " + (e instanceof BindException ? e.getMessage() : "start-up failed: " + e));
+    return Cli.FAILED;
   }
 
   /**

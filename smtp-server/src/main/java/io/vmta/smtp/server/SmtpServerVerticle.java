@@ -19,8 +19,11 @@ import io.vmta.smtp.server.impl.SmtpConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -91,7 +94,24 @@ public class SmtpServerVerticle extends VerticleBase {
       VertxInternals.shareTlsContextManager(s);
       servers.add(s);
       log.info("listening for {} on {}:{}", listener.getMode().jsonName(), listener.getHost(), s.actualPort());
-    });
+    }).recover(e -> Future.failedFuture(cannotListen(listener.getHost() + ":" + listener.getPort()
+        + " (" + listener.getMode().jsonName() + ")", e)));
+  }
+
+  /**
+   * A failure to bind {@code what} (e.g. {@code 127.0.0.1:2525 (mx)}) as one line an operator can
+   * act on, {@code cannot listen on 127.0.0.1:2525 (mx): address already in use}: Netty's own
+   * {@link BindException} names no address. Other failures are returned as they are.
+   */
+  public static Throwable cannotListen(String what, Throwable failure) {
+    if (!(failure instanceof SocketException)) {
+      return failure;
+    }
+    String reason = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+    BindException named = new BindException("cannot listen on " + what + ": "
+        + reason.substring(0, 1).toLowerCase(Locale.ROOT) + reason.substring(1));
+    named.initCause(failure);
+    return named;
   }
 
   private void accept(NetSocket socket, ListenerMode mode) {
