@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +33,10 @@ import java.util.concurrent.TimeUnit;
 public class SmtpServerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpServerVerticle.class);
+
+  static {
+    RenegotiationGuard.install();
+  }
 
   /**
    * How long after the shutdown grace Vert.x may close what our own deadline did not; below the
@@ -73,18 +78,21 @@ public class SmtpServerVerticle extends VerticleBase {
     KeyCertOptions keyCert = keyCert(options);
     Future<?> all = Future.succeededFuture();
     for (ListenerOptions listener : options.getListeners()) {
-      all = all.compose(v -> listen(listener, keyCert));
+      all = all.compose(v -> listen(options, listener, keyCert));
     }
     return all.onSuccess(v -> listening = true);
   }
 
-  private Future<NetServer> listen(ListenerOptions listener, KeyCertOptions keyCert) {
+  private Future<NetServer> listen(SmtpServerOptions options, ListenerOptions listener, KeyCertOptions keyCert) {
     NetServerOptions netOptions = new NetServerOptions()
         .setHost(listener.getHost())
         .setPort(listener.getPort())
         .setKeyCertOptions(keyCert)
         .setSsl(listener.getMode() == ListenerMode.SMTPS)
+        // Both for implicit TLS and for STARTTLS (upgradeToSsl uses these options too).
+        .setEnabledSecureTransportProtocols(new LinkedHashSet<>(options.getTlsProtocols()))
         .setTcpNoDelay(true);
+    options.getTlsCiphers().forEach(netOptions::addEnabledCipherSuite);
     NetServer server = vertx.createNetServer(netOptions);
     server.connectHandler(socket -> accept(socket, listener.getMode()));
     return server.listen().onSuccess(s -> {
