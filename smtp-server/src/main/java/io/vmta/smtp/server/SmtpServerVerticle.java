@@ -2,13 +2,13 @@ package io.vmta.smtp.server;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.shareddata.LocalMap;
 import io.vmta.smtp.core.config.Durations;
 import io.vmta.smtp.core.Reply;
@@ -19,6 +19,7 @@ import io.vmta.smtp.server.impl.SmtpConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -157,19 +158,21 @@ public class SmtpServerVerticle extends VerticleBase {
   }
 
   /**
-   * The configured PEM pair, or a self-signed one for the host name, made once per Vert.x
-   * instance so that every server instance presents the same certificate.
+   * The configured PEM pair, or a self-signed one for the host name ({@link SelfSignedPair}),
+   * made once per Vert.x instance so that every server instance presents the same certificate.
    */
   private KeyCertOptions keyCert(SmtpServerOptions options) {
     if (options.getCertPath() != null) {
       return new PemKeyCertOptions().setCertPath(options.getCertPath()).setKeyPath(options.getKeyPath());
     }
     LocalMap<String, String> generated = vertx.sharedData().getLocalMap("vmta.smtp.tls");
-    String paths = generated.computeIfAbsent(options.getHostname(), host -> {
-      SelfSignedCertificate cert = SelfSignedCertificate.create(host);
-      return cert.certificatePath() + "\n" + cert.privateKeyPath();
+    String pems = generated.computeIfAbsent(options.getHostname(), host -> {
+      SelfSignedPair pair = SelfSignedPair.create(host, Instant.now());
+      return pair.certificatePem() + pair.privateKeyPem();
     });
-    String[] pair = paths.split("\n");
-    return new PemKeyCertOptions().setCertPath(pair[0]).setKeyPath(pair[1]);
+    int key = pems.indexOf("-----BEGIN PRIVATE KEY-----");
+    return new PemKeyCertOptions()
+        .setCertValue(Buffer.buffer(pems.substring(0, key)))
+        .setKeyValue(Buffer.buffer(pems.substring(key)));
   }
 }
