@@ -1,5 +1,6 @@
 package io.vmta.mta;
 
+import io.vmta.smtp.server.RenegotiationGuard;
 import java.util.List;
 
 /**
@@ -73,6 +74,8 @@ public final class Cli {
     List<String> arguments = List.of(args);
     if (isRun(arguments)) {
       selectLogFormat(System.getenv(LOG_FORMAT_ENV));
+      // Before any TLS handshake: the JDK reads this property once (see RenegotiationGuard).
+      RenegotiationGuard.install();
     } else if (System.getProperty("logback.configurationFile") == null) {
       // A command's standard output is its answer (queue list --json | jq): no log lines in it.
       System.setProperty("logback.configurationFile", COMMAND_LOG_CONFIG);

@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SelfSignedCertificate;
 import io.vmta.mta.config.ClusterRole;
 import io.vmta.mta.config.ConfigLoader;
 import io.vmta.mta.config.MtaOptions;
@@ -20,6 +19,7 @@ import io.vmta.smtp.relay.client.ClientOptions;
 import io.vmta.smtp.relay.transport.EventBusTransport;
 import io.vmta.smtp.relay.QueueVerticle;
 import io.vmta.smtp.server.ListenerOptions;
+import io.vmta.smtp.server.SelfSignedPair;
 import io.vmta.smtp.server.SmtpServerOptions;
 import io.vmta.smtp.server.SmtpServerStats;
 import io.vmta.smtp.server.SmtpServerVerticle;
@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -267,7 +268,8 @@ public class MtaVerticle extends VerticleBase {
 
   /**
    * Creates the data directory and returns the TLS pair to use: the configured one, or a
-   * self-signed one generated on the first start into {@code <dataDir>/tls} and kept; null on a
+   * self-signed one generated into {@code <dataDir>/tls} on the first start and kept, made anew
+   * at a start when it nears expiry or names another host ({@link SelfSignedPair}); null on a
    * node without the server role.
    */
   private String[] prepare(Path dataDir) throws IOException {
@@ -281,17 +283,19 @@ public class MtaVerticle extends VerticleBase {
     Path dir = dataDir.resolve("tls");
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
-    if (!Files.exists(cert) || !Files.exists(key)) {
+    String hostname = options.getHostname();
+    boolean present = Files.exists(cert) && Files.exists(key);
+    if (!present || SelfSignedPair.needsRenewal(Files.readString(cert), hostname, Instant.now())) {
       Files.createDirectories(dir);
-      SelfSignedCertificate generated = SelfSignedCertificate.create(options.getHostname());
-      try {
-        Files.copy(Path.of(generated.privateKeyPath()), key, StandardCopyOption.REPLACE_EXISTING);
-        restrict(key);
-        Files.copy(Path.of(generated.certificatePath()), cert, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        generated.delete();
-      }
-      log.info("generated a self-signed certificate for {} in {}", options.getHostname(), dir);
+      SelfSignedPair generated = SelfSignedPair.create(hostname, Instant.now());
+      // The key is restricted before it is moved in place, so it is never readable by others.
+      Path tmp = Files.writeString(dir.resolve("key.pem.tmp"), "");
+      restrict(tmp);
+      Files.writeString(tmp, generated.privateKeyPem());
+      Files.move(tmp, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.writeString(cert, generated.certificatePem());
+      log.info("{} a self-signed certificate for {} in {}, valid for {} days", present ? "renewed" : "generated",
+          hostname, dir, SelfSignedPair.VALIDITY.toDays());
     }
     return new String[] {cert.toString(), key.toString()};
   }

@@ -33,6 +33,8 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
   private List<ListenerOptions> listeners = copy(DEFAULT_LISTENERS);
   private String certPath;
   private String keyPath;
+  private List<String> tlsProtocols = TlsNames.DEFAULT_PROTOCOLS;
+  private List<String> tlsCiphers = TlsNames.DEFAULT_CIPHERS;
   private List<String> trustedNetworks = List.of();
   private boolean restrictSenders = DEFAULT_RESTRICT_SENDERS;
 
@@ -63,6 +65,10 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
     }
     ConfigReader tls = r.object("tls");
     setTls(tls.string("certPath", null), tls.string("keyPath", null), "tls.");
+    tlsProtocols = nonEmpty(tls.strings("protocols", TlsNames.DEFAULT_PROTOCOLS, TlsNames::protocol),
+        tls.key("protocols"));
+    tlsCiphers = nonEmpty(tls.strings("ciphers", TlsNames.DEFAULT_CIPHERS, TlsNames::cipher),
+        tls.key("ciphers"));
     trustedNetworks = r.strings("trustedNetworks", List.of(), SmtpServerOptions::network);
     restrictSenders = r.bool("restrictSenders", DEFAULT_RESTRICT_SENDERS);
     if (whole) {
@@ -77,7 +83,9 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
     listeners.forEach(l -> ls.add(l.toJson()));
     return local.toJson()
         .put("listeners", ls)
-        .put("tls", new JsonObject().put("certPath", certPath).put("keyPath", keyPath))
+        .put("tls", new JsonObject().put("certPath", certPath).put("keyPath", keyPath)
+            .put("protocols", new JsonArray(new ArrayList<>(tlsProtocols)))
+            .put("ciphers", new JsonArray(new ArrayList<>(tlsCiphers))))
         .put("limits", limitsJson())
         .put("trustedNetworks", new JsonArray(new ArrayList<>(trustedNetworks)))
         .put("restrictSenders", restrictSenders);
@@ -135,6 +143,31 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
   /** Sets the certificate and key files, both null or both set. */
   public SmtpServerOptions setTls(String certPath, String keyPath) {
     return setTls(certPath, keyPath, "tls.");
+  }
+
+  /** The TLS versions every listener accepts (JSSE names), by default TLS 1.2 and 1.3. */
+  public List<String> getTlsProtocols() {
+    return tlsProtocols;
+  }
+
+  /** Sets {@link #getTlsProtocols()} (checked against what the JVM supports; not empty). */
+  public SmtpServerOptions setTlsProtocols(List<String> v) {
+    this.tlsProtocols = nonEmpty(ConfigReader.strings(v, "tls.protocols", TlsNames::protocol), "tls.protocols");
+    return this;
+  }
+
+  /**
+   * The cipher suites every listener accepts (IANA/JSSE names, TLS 1.3 ones included), by
+   * default the AEAD suites with forward secrecy.
+   */
+  public List<String> getTlsCiphers() {
+    return tlsCiphers;
+  }
+
+  /** Sets {@link #getTlsCiphers()} (checked against what the JVM supports; not empty). */
+  public SmtpServerOptions setTlsCiphers(List<String> v) {
+    this.tlsCiphers = nonEmpty(ConfigReader.strings(v, "tls.ciphers", TlsNames::cipher), "tls.ciphers");
+    return this;
   }
 
   /** The trusted networks as written (CIDRs or bare addresses), e.g. {@code 127.0.0.0/8}. */
@@ -204,6 +237,13 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
           + e.getMessage());
     }
     return text;
+  }
+
+  private static List<String> nonEmpty(List<String> list, String path) {
+    if (list.isEmpty()) {
+      throw new ConfigException(path, "must not be empty");
+    }
+    return list;
   }
 
   private static List<ListenerOptions> copy(List<ListenerOptions> list) {

@@ -2,13 +2,13 @@ package io.vmta.smtp.server;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.core.shareddata.LocalMap;
 import io.vmta.smtp.core.config.Durations;
 import io.vmta.smtp.core.Reply;
@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 import java.net.BindException;
 import java.net.SocketException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,10 @@ import java.util.concurrent.TimeUnit;
 public class SmtpServerVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpServerVerticle.class);
+
+  static {
+    RenegotiationGuard.install();
+  }
 
   /**
    * How long after the shutdown grace Vert.x may close what our own deadline did not; below the
@@ -76,18 +82,21 @@ public class SmtpServerVerticle extends VerticleBase {
     KeyCertOptions keyCert = keyCert(options);
     Future<?> all = Future.succeededFuture();
     for (ListenerOptions listener : options.getListeners()) {
-      all = all.compose(v -> listen(listener, keyCert));
+      all = all.compose(v -> listen(options, listener, keyCert));
     }
     return all.onSuccess(v -> listening = true);
   }
 
-  private Future<NetServer> listen(ListenerOptions listener, KeyCertOptions keyCert) {
+  private Future<NetServer> listen(SmtpServerOptions options, ListenerOptions listener, KeyCertOptions keyCert) {
     NetServerOptions netOptions = new NetServerOptions()
         .setHost(listener.getHost())
         .setPort(listener.getPort())
         .setKeyCertOptions(keyCert)
         .setSsl(listener.getMode() == ListenerMode.SMTPS)
+        // Both for implicit TLS and for STARTTLS (upgradeToSsl uses these options too).
+        .setEnabledSecureTransportProtocols(new LinkedHashSet<>(options.getTlsProtocols()))
         .setTcpNoDelay(true);
+    options.getTlsCiphers().forEach(netOptions::addEnabledCipherSuite);
     NetServer server = vertx.createNetServer(netOptions);
     server.connectHandler(socket -> accept(socket, listener.getMode()));
     return server.listen().onSuccess(s -> {
@@ -169,19 +178,21 @@ public class SmtpServerVerticle extends VerticleBase {
   }
 
   /**
-   * The configured PEM pair, or a self-signed one for the host name, made once per Vert.x
-   * instance so that every server instance presents the same certificate.
+   * The configured PEM pair, or a self-signed one for the host name ({@link SelfSignedPair}),
+   * made once per Vert.x instance so that every server instance presents the same certificate.
    */
   private KeyCertOptions keyCert(SmtpServerOptions options) {
     if (options.getCertPath() != null) {
       return new PemKeyCertOptions().setCertPath(options.getCertPath()).setKeyPath(options.getKeyPath());
     }
     LocalMap<String, String> generated = vertx.sharedData().getLocalMap("vmta.smtp.tls");
-    String paths = generated.computeIfAbsent(options.getHostname(), host -> {
-      SelfSignedCertificate cert = SelfSignedCertificate.create(host);
-      return cert.certificatePath() + "\n" + cert.privateKeyPath();
+    String pems = generated.computeIfAbsent(options.getHostname(), host -> {
+      SelfSignedPair pair = SelfSignedPair.create(host, Instant.now());
+      return pair.certificatePem() + pair.privateKeyPem();
     });
-    String[] pair = paths.split("\n");
-    return new PemKeyCertOptions().setCertPath(pair[0]).setKeyPath(pair[1]);
+    int key = pems.indexOf("-----BEGIN PRIVATE KEY-----");
+    return new PemKeyCertOptions()
+        .setCertValue(Buffer.buffer(pems.substring(0, key)))
+        .setKeyValue(Buffer.buffer(pems.substring(key)));
   }
 }

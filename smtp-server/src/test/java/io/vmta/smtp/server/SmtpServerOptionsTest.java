@@ -19,6 +19,8 @@ class SmtpServerOptionsTest {
         .setListeners(List.of(new ListenerOptions("::1", 25, ListenerMode.MX),
             new ListenerOptions("127.0.0.1", 465, ListenerMode.SMTPS)))
         .setTls("/etc/cert.pem", "/etc/key.pem")
+        .setTlsProtocols(List.of("TLSv1.3"))
+        .setTlsCiphers(List.of("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"))
         .setMaxMessageSize(1234)
         .setMaxRecipients(5)
         .setMaxConnections(6)
@@ -125,5 +127,32 @@ class SmtpServerOptionsTest {
     assertThatThrownBy(() -> new SmtpServerOptions(new JsonObject().put("tls",
         new JsonObject().put("certPath", "c.pem"))))
         .hasMessage("tls.keyPath: must be set when certPath is set");
+  }
+
+  @Test
+  void tlsProtocolsAndCiphersDefaultToTls12And13WithForwardSecretAeadSuites() {
+    SmtpServerOptions defaults = new SmtpServerOptions();
+    assertThat(defaults.getTlsProtocols()).containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
+    assertThat(defaults.getTlsCiphers()).isNotEmpty().allSatisfy(c -> assertThat(c)
+        .matches("TLS_(AES_\\d+_GCM|CHACHA20_POLY1305)_SHA\\d+|TLS_ECDHE_(RSA|ECDSA)_WITH_.*(GCM|CHACHA20).*"));
+  }
+
+  @Test
+  void unknownTlsProtocolsAndCiphersAreErrorsNamingTheItem() {
+    JsonObject ciphers = new JsonObject().put("tls", new JsonObject().put("ciphers", new JsonArray()
+        .add("TLS_AES_128_GCM_SHA256").add("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256").add("TLS_ECDHE_RSA_WITH_RC5")));
+    assertThatThrownBy(() -> new SmtpServerOptions(ciphers))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("tls.ciphers[2]: must be a cipher suite name")
+        .hasMessageContaining("TLS_ECDHE_RSA_WITH_RC5");
+    JsonObject protocols = new JsonObject().put("tls", new JsonObject().put("protocols",
+        new JsonArray().add("TLSv1.2").add("TLSv1.4")));
+    assertThatThrownBy(() -> new SmtpServerOptions(protocols))
+        .hasMessageStartingWith("tls.protocols[1]: must be a TLS protocol");
+    assertThatThrownBy(() -> new SmtpServerOptions().setTlsProtocols(List.of()))
+        .hasMessage("tls.protocols: must not be empty");
+    assertThatThrownBy(() -> new SmtpServerOptions(new JsonObject().put("tls",
+        new JsonObject().put("cipher", new JsonArray()))))
+        .hasMessageContaining("tls.cipher: unknown key; did you mean ciphers?");
   }
 }

@@ -118,19 +118,31 @@ public final class TestSmtpClient implements AutoCloseable {
 
   /** STARTTLS's second half: the TLS handshake over the same socket, trusting any certificate. */
   public void upgrade() throws IOException {
+    upgrade(tls -> { });
+  }
+
+  /** {@link #upgrade()} with the TLS socket set up by {@code configure} first (protocols, suites). */
+  public SSLSocket upgrade(java.util.function.Consumer<SSLSocket> configure) throws IOException {
     try {
       SSLContext ssl = SSLContext.getInstance("TLS");
       ssl.init(null, new TrustManager[] {new TrustAll()}, null);
       SSLSocket tls = (SSLSocket) ssl.getSocketFactory().createSocket(socket,
           socket.getInetAddress().getHostAddress(), socket.getPort(), true);
       tls.setUseClientMode(true);
+      configure.accept(tls);
       tls.startHandshake();
       socket = tls;
       in = tls.getInputStream();
       out = tls.getOutputStream();
+      return tls;
     } catch (java.security.GeneralSecurityException e) {
       throw new IOException(e);
     }
+  }
+
+  /** The socket as it is now (the TLS one after {@link #upgrade()}): to write raw bytes. */
+  public Socket socket() {
+    return socket;
   }
 
   /** One reply line without its CRLF; null when the server closed the connection first. */
