@@ -4,7 +4,7 @@ import io.vmta.smtp.server.RenegotiationGuard;
 import java.util.List;
 
 /**
- * The command line: {@code java -jar mta.jar [run|check-config|hash-password|queue] ...}, each
+ * The command line: {@code java -jar mta.jar [run|check-config|hash-password|dkim-keygen|queue] ...}, each
  * with {@code --help}. Exit status: {@value #OK} ok, {@value #FAILED} runtime failure,
  * {@value #BAD_USAGE} bad usage or configuration.
  */
@@ -33,6 +33,7 @@ public final class Cli {
       "usage: java -jar mta.jar [run] [--config FILE] [--cluster]",
       "       java -jar mta.jar check-config [--config FILE]",
       "       java -jar mta.jar hash-password",
+      "       java -jar mta.jar dkim-keygen --domain DOMAIN --selector SELECTOR [--algorithm A] --out DIR",
       "       java -jar mta.jar queue list|show|retry|flush|delete ...",
       "       java -jar mta.jar [COMMAND] --help",
       "",
@@ -40,6 +41,7 @@ public final class Cli {
       "  run            start the MTA (the default command); without --config, the embedded defaults",
       "  check-config   check a configuration as run would, print a summary, and exit",
       "  hash-password  read a password on standard input, print its hash for the users file",
+      "  dkim-keygen    make a DKIM signing key, print its DNS TXT record",
       "  queue          list, show, retry, flush or delete queued messages, through the",
       "                 management endpoint of the running MTA",
       "",
@@ -120,6 +122,8 @@ public final class Cli {
           return badUsage(console, "hash-password takes no arguments", HashPasswordCommand.USAGE_TEXT);
         }
         return HashPasswordCommand.run(console.in(), console.out(), console.err());
+      case "dkim-keygen":
+        return DkimKeygenCommand.run(rest, console);
       case "queue":
         return QueueCommand.run(rest, console, configs);
       default:

@@ -11,6 +11,8 @@ import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.auth.UsersFile;
 import io.vmta.smtp.core.config.ConfigException;
 import io.vmta.smtp.server.SmtpServerOptions;
+import io.vmta.smtp.server.dkim.DkimOptions;
+import io.vmta.smtp.server.dkim.DkimSigner;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +38,8 @@ public final class ConfigLoader {
   /**
    * Loads and validates a configuration file.
    *
-   * <p>Relative {@code users}, {@code tls.certPath} and {@code tls.keyPath} are resolved against
+   * <p>Relative {@code users}, {@code tls.certPath}, {@code tls.keyPath} and
+   * {@code dkim.keys[].keyPath} are resolved against
    * the file's directory, so the options returned hold absolute paths. A users file or TLS file
    * that is named in the file but missing is an error; the default users file may be missing.
    * Every failure is a {@link ConfigException} with one line starting with the file name.
@@ -64,6 +67,9 @@ public final class ConfigLoader {
             tls.setTls(configDir.resolve(tls.getCertPath()).normalize().toString(),
                 configDir.resolve(tls.getKeyPath()).normalize().toString());
           }
+          DkimOptions dkim = tls.getDkim();
+          tls.setDkim(new DkimOptions(dkim).setKeys(dkim.getKeys().stream()
+              .map(k -> k.withKeyPath(configDir.resolve(k.keyPath()).normalize().toString())).toList()));
           return requireFile(vertx, json.getValue("users") != null, "users", options.getUsers())
               .compose(v -> requireFile(vertx, configured, "tls.certPath", tls.getCertPath()))
               .compose(v -> requireFile(vertx, configured, "tls.keyPath", tls.getKeyPath()))
@@ -112,6 +118,20 @@ public final class ConfigLoader {
         throw new ConfigException("tls", "cannot use the certificate and key (" + tls.getCertPath() + ", "
             + tls.getKeyPath() + "): " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
       }
+      return null;
+    });
+  }
+
+  /**
+   * Loads every configured DKIM key as the SMTP server will (on a worker: it reads files); a
+   * {@link ConfigException} naming {@code dkim.keys[i].keyPath} when one does not load.
+   */
+  public static Future<Void> checkDkim(Vertx vertx, SmtpServerOptions server) {
+    if (server.getDkim().getKeys().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      DkimSigner.load(server.getDkim());
       return null;
     });
   }

@@ -38,6 +38,7 @@ class ConfigurationReferenceTest {
   private static final JsonObject PROBE = new JsonObject("""
       {"listeners": [{"host": "::1", "port": 0, "mode": "smtps"}],
        "tls": {"certPath": "cert.pem", "keyPath": "key.pem"},
+       "dkim": {"keys": [{"domain": "example.test", "selector": "s1", "keyPath": "s1.pem"}]},
        "aliases": {"postmaster@example.test": ["alice@example.test"]},
        "relay": {"smarthost": {"host": "smtp.example.test", "port": 465, "tls": "implicit",
                                "username": "u@example.test", "password": "p"}},

@@ -7,6 +7,7 @@ import io.vmta.smtp.core.config.ConfigReader;
 import io.vmta.smtp.core.config.JsonOptions;
 import io.vmta.smtp.core.config.LocalMailOptions;
 import io.vmta.smtp.core.local.Cidr;
+import io.vmta.smtp.server.dkim.DkimOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,8 @@ import java.util.Objects;
  * Options of {@link SmtpServerVerticle}, read from and written to the keys of the MTA
  * configuration: {@code hostname}, {@code domains}, {@code aliases}, {@code localUsers} (through
  * {@link LocalMailOptions}), {@code listeners}, {@code tls}, {@code limits} (through
- * {@link ServerLimits}), {@code trustedNetworks} and {@code restrictSenders}. This class is the
+ * {@link ServerLimits}), {@code trustedNetworks}, {@code restrictSenders} and {@code dkim} (through
+ * {@link DkimOptions}). This class is the
  * one place that reads, checks and writes them.
  */
 public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
@@ -37,6 +39,7 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
   private List<String> tlsCiphers = TlsNames.DEFAULT_CIPHERS;
   private List<String> trustedNetworks = List.of();
   private boolean restrictSenders = DEFAULT_RESTRICT_SENDERS;
+  private DkimOptions dkim = new DkimOptions();
 
   /** The defaults. */
   public SmtpServerOptions() {
@@ -71,6 +74,7 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
         tls.key("ciphers"));
     trustedNetworks = r.strings("trustedNetworks", List.of(), SmtpServerOptions::network);
     restrictSenders = r.bool("restrictSenders", DEFAULT_RESTRICT_SENDERS);
+    dkim = new DkimOptions(r.object("dkim"));
     if (whole) {
       r.endAndLog();
     }
@@ -88,7 +92,8 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
             .put("ciphers", new JsonArray(new ArrayList<>(tlsCiphers))))
         .put("limits", limitsJson())
         .put("trustedNetworks", new JsonArray(new ArrayList<>(trustedNetworks)))
-        .put("restrictSenders", restrictSenders);
+        .put("restrictSenders", restrictSenders)
+        .put("dkim", dkim.toJson());
   }
 
   /** Who this server is and whose mail it keeps (hostname, domains, aliases, local users). */
@@ -189,6 +194,17 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
   /** Sets {@link #isRestrictSenders()}. */
   public SmtpServerOptions setRestrictSenders(boolean v) {
     this.restrictSenders = v;
+    return this;
+  }
+
+  /** The DKIM signing keys; none by default. */
+  public DkimOptions getDkim() {
+    return dkim;
+  }
+
+  /** Sets the DKIM signing keys (copied). */
+  public SmtpServerOptions setDkim(DkimOptions dkim) {
+    this.dkim = new DkimOptions(dkim);
     return this;
   }
 

@@ -13,6 +13,7 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vmta.smtp.core.config.Durations;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import io.vmta.smtp.server.dkim.DkimSigner;
 import io.vmta.smtp.server.impl.ServerContext;
 import io.vmta.smtp.server.impl.VertxInternals;
 import io.vmta.smtp.server.impl.SmtpConnection;
@@ -77,10 +78,12 @@ public class SmtpServerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     SmtpServerOptions options = explicitOptions != null ? explicitOptions : new SmtpServerOptions(config());
-    ctx = new ServerContext(vertx, options, auth);
     QueuedMessageCodec.register(vertx);
     KeyCertOptions keyCert = keyCert(options);
-    Future<?> all = Future.succeededFuture();
+    // Key files are read on a worker; a key that does not load fails the start (MtaVerticle
+    // and check-config load them first and name the key at fault).
+    Future<?> all = vertx.executeBlocking(() -> DkimSigner.load(options.getDkim()))
+        .onSuccess(dkim -> ctx = new ServerContext(vertx, options, auth, dkim));
     for (ListenerOptions listener : options.getListeners()) {
       all = all.compose(v -> listen(options, listener, keyCert));
     }

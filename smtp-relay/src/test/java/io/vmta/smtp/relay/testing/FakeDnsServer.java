@@ -13,6 +13,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -109,6 +110,11 @@ public final class FakeDnsServer implements AutoCloseable {
       add(new AAAARecord(name(name), DClass.IN, ttl, parse(address, Address.IPv6)));
     }
     return this;
+  }
+
+  /** Adds a TXT record of these character-strings (each at most 255 octets), e.g. a DKIM key record. */
+  public FakeDnsServer txt(String name, String... strings) {
+    return add(new TXTRecord(name(name), DClass.IN, ttl, List.of(strings)));
   }
 
   /** Makes {@code name} an alias: queries of any type answer the CNAME and the target's records. */

@@ -1,5 +1,6 @@
 package io.vmta.smtp.server.impl;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -18,12 +19,16 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
 /**
- * The end of a message: DATA or BDAT content checked, the {@code Received:} header prepended,
+ * The end of a message: DATA or BDAT content checked, the {@code Received:} header (and for
+ * authenticated or trusted senders the {@code DKIM-Signature:} fields) prepended,
  * and the message handed to the queue; the client hears 250 only once the queue has it on disk.
  */
 final class MessageReceiver {
 
   private static final Logger log = LoggerFactory.getLogger(MessageReceiver.class);
+  private static final byte[] NO_SIGNATURE = new byte[0];
+  /** Signing failed: a bug, not the client's fault; nothing is kept, the client may try again. */
+  private static final Reply SIGNING_FAILED = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
 
   private final SmtpConnection conn;
   private final SmtpSession session;
@@ -120,23 +125,57 @@ final class MessageReceiver {
         session.authUser() != null);
     Buffer header = ReceivedHeader.build(session.heloName(), conn.clientIp, options.getHostname(), protocol,
         tx.id(), tx.recipients(), ZonedDateTime.ofInstant(now, ZoneId.systemDefault()));
-    Buffer message = Buffer.buffer(header.length() + content.length()).appendBuffer(header).appendBuffer(content);
     Envelope envelope = new Envelope(tx.id(), tx.senderText(), tx.recipients(), tx.params().smtputf8(),
         tx.params().effectiveBody().keyword(), conn.clientIp, session.heloName(), session.authUser(), now);
     session.submitting();
-    conn.await(conn.ctx.queue.submit(new QueuedMessage(envelope, message), options.getQueueTimeout().toMillis())
+    Buffer[] message = new Buffer[1];
+    conn.await(signature(tx, content, now)
+        .compose(signature -> {
+          // DKIM-Signature above our Received: both are prepended, the signature last (RFC 6376 5.6, 5.4.1).
+          message[0] = Buffer.buffer(signature.length + header.length() + content.length())
+              .appendBytes(signature).appendBuffer(header).appendBuffer(content);
+          return conn.ctx.queue.submit(new QueuedMessage(envelope, message[0]), options.getQueueTimeout().toMillis())
+              .recover(e -> Future.failedFuture(new QueueFailure(e)));
+        })
         .onComplete(ar -> session.resetTransaction())
         .onSuccess(id -> {
           session.messageAccepted();
           log.info("{}: client=[{}], helo=<{}>, from=<{}>, size={}, nrcpt={} (queued)", id, conn.clientIp,
-              session.heloName(), tx.senderText(), message.length(), tx.recipients().size());
+              session.heloName(), tx.senderText(), message[0].length(), tx.recipients().size());
           conn.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id));
         })
-        .onFailure(e -> {
+        .onFailure(failure -> {
+          if (!(failure instanceof QueueFailure q)) {
+            log.error("{}: DKIM signing failed for message from [{}]", tx.id(), conn.clientIp, failure);
+            conn.reply(SIGNING_FAILED);
+            return;
+          }
+          Throwable e = q.getCause();
           log.warn("{}: queue did not take message from [{}]: {}", tx.id(), conn.clientIp, e.toString());
           // The queue's own refusal (its write failed) or no queue at all: both keep nothing.
           boolean refusedByQueue = e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE;
           conn.reply(refusedByQueue ? Replies.LOCAL_ERROR : Replies.QUEUE_UNAVAILABLE);
         }));
+  }
+
+  /**
+   * The DKIM-Signature fields for this message: signed only for authenticated users and trusted
+   * networks, never for mail an MX listener took from anyone else; computed once, here, so every
+   * retry and destination gets the same bytes. On a worker thread: the body hash is linear in the
+   * message size (docs/architecture.md "DKIM signing").
+   */
+  private Future<byte[]> signature(Transaction tx, Buffer content, Instant now) {
+    var signer = conn.ctx.dkim;
+    if (signer.isEmpty() || (session.authUser() == null && !conn.ctx.isTrusted(conn.clientIp))) {
+      return Future.succeededFuture(NO_SIGNATURE);
+    }
+    return conn.ctx.vertx.executeBlocking(() -> signer.sign(content.getBytes(), now), false);
+  }
+
+  /** A failure of the queue hand-off, told apart from a failure to sign. */
+  private static final class QueueFailure extends RuntimeException {
+    QueueFailure(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
   }
 }

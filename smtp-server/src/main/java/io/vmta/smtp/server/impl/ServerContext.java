@@ -7,6 +7,7 @@ import io.vmta.smtp.core.local.Cidr;
 import io.vmta.smtp.core.local.LocalRecipients;
 import io.vmta.smtp.server.ListenerMode;
 import io.vmta.smtp.server.SmtpServerOptions;
+import io.vmta.smtp.server.dkim.DkimSigner;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -26,11 +27,20 @@ public final class ServerContext {
   final ServerCounters counters;
   /** Hands accepted messages to the queue (on this verticle's event loop). */
   final QueueClient queue;
+  /** Signs the mail of authenticated and trusted clients; without keys, nothing. */
+  final DkimSigner dkim;
   /** The connections of this verticle instance, for a graceful stop. */
   final java.util.Set<SmtpConnection> open = new java.util.LinkedHashSet<>();
 
+  /** A context that signs nothing. */
   public ServerContext(Vertx vertx, SmtpServerOptions options, AuthenticationProvider auth) {
+    this(vertx, options, auth, new DkimSigner(List.of()));
+  }
+
+  /** A context whose sessions sign with {@code dkim} (keys loaded by {@link DkimSigner#load}). */
+  public ServerContext(Vertx vertx, SmtpServerOptions options, AuthenticationProvider auth, DkimSigner dkim) {
     this.vertx = vertx;
+    this.dkim = dkim;
     this.options = new SmtpServerOptions(options);
     this.local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases());
     this.trusted = options.getTrustedNetworks().stream().map(Cidr::parse).toList();
