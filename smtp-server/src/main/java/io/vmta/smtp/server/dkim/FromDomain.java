@@ -1,8 +1,7 @@
 package io.vmta.smtp.server.dkim;
 
-import java.net.IDN;
+import io.vmta.smtp.core.Domain;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * The domain that chooses the signing key: that of the one address in the one {@code From:} field
@@ -37,7 +36,8 @@ final class FromDomain {
       domain = domain.substring(0, domain.length() - 1);
     }
     try {
-      return domain.isEmpty() ? null : IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      Domain parsed = Domain.parse(domain);
+      return parsed.isLiteral() ? null : parsed.toString();
     } catch (IllegalArgumentException e) {
       return null;
     }
