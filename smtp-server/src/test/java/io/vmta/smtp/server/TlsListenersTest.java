@@ -40,7 +40,12 @@ class TlsListenersTest {
 
   @BeforeAll
   static void start() {
-    server = new ServerFixture(ServerFixture.defaults().setListeners(List.of(
+    server = mxAndSmtps();
+  }
+
+  /** A test server with an mx listener (STARTTLS) and an smtps listener (implicit TLS), as {@link Way} numbers them. */
+  static ServerFixture mxAndSmtps() {
+    return new ServerFixture(ServerFixture.defaults().setListeners(List.of(
         new ListenerOptions("127.0.0.1", 0, ListenerMode.MX),
         new ListenerOptions("127.0.0.1", 0, ListenerMode.SMTPS))));
   }
@@ -53,7 +58,7 @@ class TlsListenersTest {
   @ParameterizedTest
   @EnumSource(Way.class)
   void tls13IsAccepted(Way way) throws IOException {
-    try (TestSmtpClient client = plainPart(way)) {
+    try (TestSmtpClient client = plainPart(server, way)) {
       SSLSocket tls = client.upgrade(s -> s.setEnabledProtocols(new String[] {"TLSv1.3"}));
       assertThat(tls.getSession().getProtocol()).isEqualTo("TLSv1.3");
       afterHandshake(way, client);
@@ -63,7 +68,7 @@ class TlsListenersTest {
   @ParameterizedTest
   @EnumSource(Way.class)
   void tls12WithEcdheAndAesGcmIsAccepted(Way way) throws IOException {
-    try (TestSmtpClient client = plainPart(way)) {
+    try (TestSmtpClient client = plainPart(server, way)) {
       SSLSocket tls = client.upgrade(s -> {
         s.setEnabledProtocols(new String[] {"TLSv1.2"});
         s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"});
@@ -78,7 +83,7 @@ class TlsListenersTest {
   @EnumSource(Way.class)
   void tls12WithOnlyCbcOrStaticRsaIsRefused(Way way) throws IOException {
     for (String suite : List.of("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256")) {
-      try (TestSmtpClient client = plainPart(way)) {
+      try (TestSmtpClient client = plainPart(server, way)) {
         assertThatThrownBy(() -> client.upgrade(s -> {
           s.setEnabledProtocols(new String[] {"TLSv1.2"});
           s.setEnabledCipherSuites(new String[] {suite});
@@ -95,7 +100,7 @@ class TlsListenersTest {
   @ValueSource(ints = {0x0301, 0x0302})
   void tls10And11AreRefused(int version) throws IOException {
     for (Way way : Way.values()) {
-      try (TestSmtpClient client = plainPart(way)) {
+      try (TestSmtpClient client = plainPart(server, way)) {
         Socket socket = client.socket();
         socket.getOutputStream().write(clientHello(version));
         socket.getOutputStream().flush();
@@ -113,7 +118,7 @@ class TlsListenersTest {
   }
 
   /** The connection up to the TLS handshake: the greeting, and for STARTTLS EHLO and its 220. */
-  static TestSmtpClient plainPart(Way way) throws IOException {
+  static TestSmtpClient plainPart(ServerFixture server, Way way) throws IOException {
     TestSmtpClient client = new TestSmtpClient("127.0.0.1", server.port(way.listener));
     if (way == Way.STARTTLS) {
       client.read();

@@ -1,13 +1,11 @@
 package io.vmta.smtp.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vmta.smtp.server.TlsListenersTest.Way;
 import io.vmta.smtp.server.testing.ServerFixture;
 import io.vmta.smtp.server.testing.TestSmtpClient;
 import java.io.IOException;
-import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,9 +23,7 @@ class TlsRenegotiationTest {
 
   @BeforeAll
   static void start() {
-    server = new ServerFixture(ServerFixture.defaults().setListeners(List.of(
-        new ListenerOptions("127.0.0.1", 0, ListenerMode.MX),
-        new ListenerOptions("127.0.0.1", 0, ListenerMode.SMTPS))));
+    server = TlsListenersTest.mxAndSmtps();
   }
 
   @AfterAll
@@ -38,17 +34,9 @@ class TlsRenegotiationTest {
   @ParameterizedTest
   @EnumSource(Way.class)
   void aClientInitiatedRenegotiationIsRefused(Way way) throws IOException {
-    try (TestSmtpClient client = new TestSmtpClient("127.0.0.1", server.port(way.listener))) {
-      if (way == Way.STARTTLS) {
-        client.read();
-        client.command("EHLO client.example.test");
-        assertThat(client.command("STARTTLS").code()).isEqualTo(220);
-      }
+    try (TestSmtpClient client = TlsListenersTest.plainPart(server, way)) {
       SSLSocket tls = client.upgrade(s -> s.setEnabledProtocols(new String[] {"TLSv1.2"}));
-      if (way == Way.IMPLICIT) {
-        assertThat(client.read().code()).isEqualTo(220);
-      }
-      assertThat(client.command("EHLO client.example.test").code()).isEqualTo(250);
+      TlsListenersTest.afterHandshake(way, client);
       tls.startHandshake(); // a second ClientHello on the established connection
       // Accepted, the server would answer the handshake and then 250; refused, it sends a fatal
       // alert (an SSLException here) or closes.

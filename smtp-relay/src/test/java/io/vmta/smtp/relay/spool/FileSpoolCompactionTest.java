@@ -50,6 +50,15 @@ class FileSpoolCompactionTest {
     return spool;
   }
 
+  /** {@code count} big messages, to r0@example.test and on. */
+  private static List<QueuedMessage> bigMessages(int count) {
+    List<QueuedMessage> messages = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      messages.add(big("r" + i + "@example.test", i));
+    }
+    return messages;
+  }
+
   private static QueuedMessage big(String rcpt, int n) {
     QueuedMessage m = message(rcpt, "second-" + rcpt);
     Buffer body = m.content().copy();
@@ -83,10 +92,7 @@ class FileSpoolCompactionTest {
   void aMostlyDeadFileIsRewrittenToItsLiveRecordsAndDeleted() throws Exception {
     ExecutorService executor = Executors.newSingleThreadExecutor();
     FileSpool spool = spool(executor);
-    List<QueuedMessage> messages = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      messages.add(big("r" + i + "@example.test", i));
-    }
+    List<QueuedMessage> messages = bigMessages(10);
     storeInOneBatch(spool, executor, messages);
     List<String> before = files(dir, ".log");
     assertThat(before).hasSize(1);
@@ -120,10 +126,7 @@ class FileSpoolCompactionTest {
   void aFileHalfAliveOrWithFewDeadBytesIsLeftAlone() throws Exception {
     ExecutorService executor = Executors.newSingleThreadExecutor();
     FileSpool spool = spool(executor);
-    List<QueuedMessage> messages = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      messages.add(big("r" + i + "@example.test", i));
-    }
+    List<QueuedMessage> messages = bigMessages(6);
     storeInOneBatch(spool, executor, messages);
     String first = files(dir, ".log").get(0);
     // Three of six dead: half the file, rewriting would cost as much as it frees.
@@ -151,10 +154,7 @@ class FileSpoolCompactionTest {
   @Test
   void aRecoveredSpoolIsCompactedAtStart() throws Exception {
     ExecutorService executor = Executors.newSingleThreadExecutor();
-    List<QueuedMessage> messages = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      messages.add(big("r" + i + "@example.test", i));
-    }
+    List<QueuedMessage> messages = bigMessages(10);
     // Written by a spool that never compacts (as before this feature), then reopened.
     FileSpool old = new FileSpool(vertx, dir, executor, Long.MAX_VALUE);
     await(old.recover());
@@ -182,10 +182,7 @@ class FileSpoolCompactionTest {
     FileSpool spool = new FileSpool(oneWorker, dir, executor, MIN_DEAD);
     try {
       await(spool.recover());
-      List<QueuedMessage> messages = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        messages.add(big("r" + i + "@example.test", i));
-      }
+      List<QueuedMessage> messages = bigMessages(10);
       storeInOneBatch(spool, executor, messages);
       String first = files(dir, ".log").get(0);
       QueuedMessage deferred = messages.get(3);
@@ -216,10 +213,7 @@ class FileSpoolCompactionTest {
   void aBodyMovedBetweenLookUpAndOpenIsReadFromItsNewPlace() throws Exception {
     ExecutorService executor = Executors.newSingleThreadExecutor();
     FileSpool spool = spool(executor);
-    List<QueuedMessage> messages = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      messages.add(big("r" + i + "@example.test", i));
-    }
+    List<QueuedMessage> messages = bigMessages(10);
     storeInOneBatch(spool, executor, messages);
     QueuedMessage deferred = messages.get(3);
     String id = deferred.envelope().id();
