@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.core.Reply;
-import io.vmta.smtp.relay.testing.FakeDnsServer;
+import io.vmta.mailauth.testing.FakeDnsServer;
 import io.vmta.smtp.relay.testing.FakeSmtpServer;
 import io.vmta.smtp.server.testing.TestSmtpClient;
 import org.junit.jupiter.api.AfterEach;

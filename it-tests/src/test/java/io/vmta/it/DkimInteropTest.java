@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vmta.smtp.relay.testing.FakeDnsServer;
+import io.vmta.mailauth.testing.FakeDnsServer;
 import io.vmta.smtp.relay.testing.FakeSmtpServer;
 import io.vmta.smtp.server.testing.TestSmtpClient;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import io.vmta.mta.config.MtaOptions;
 import io.vmta.smtp.auth.PasswordHashes;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.queue.QueueAddresses;
-import io.vmta.smtp.relay.testing.FakeDnsServer;
+import io.vmta.mailauth.testing.FakeDnsServer;
 import io.vmta.smtp.relay.testing.FakeSmtpServer;
 import io.vmta.smtp.server.testing.TestSmtpClient;
 import org.junit.jupiter.api.AfterEach;

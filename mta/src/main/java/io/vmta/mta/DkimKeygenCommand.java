@@ -2,8 +2,8 @@ package io.vmta.mta;
 
 import io.vmta.mta.CliArgs.UsageException;
 import io.vmta.smtp.core.config.ConfigException;
-import io.vmta.smtp.server.dkim.DkimAlgorithm;
-import io.vmta.smtp.server.dkim.DkimKeyOptions;
+import io.vmta.mailauth.dkim.DkimAlgorithm;
+import io.vmta.mailauth.dkim.DkimKeyOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,10 +2,10 @@ package io.vmta.mta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vmta.smtp.server.dkim.DkimAlgorithm;
-import io.vmta.smtp.server.dkim.DkimKeyOptions;
-import io.vmta.smtp.server.dkim.DkimOptions;
-import io.vmta.smtp.server.dkim.DkimSigner;
+import io.vmta.mailauth.dkim.DkimAlgorithm;
+import io.vmta.mailauth.dkim.DkimKeyOptions;
+import io.vmta.mailauth.dkim.DkimOptions;
+import io.vmta.mailauth.dkim.DkimSigner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

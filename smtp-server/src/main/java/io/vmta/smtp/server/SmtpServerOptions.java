@@ -7,7 +7,7 @@ import io.vmta.smtp.core.config.ConfigReader;
 import io.vmta.smtp.core.config.JsonOptions;
 import io.vmta.smtp.core.config.LocalMailOptions;
 import io.vmta.smtp.core.local.Cidr;
-import io.vmta.smtp.server.dkim.DkimOptions;
+import io.vmta.mailauth.dkim.DkimOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -13,7 +13,7 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vmta.smtp.core.config.Durations;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
-import io.vmta.smtp.server.dkim.DkimSigner;
+import io.vmta.mailauth.dkim.DkimSigner;
 import io.vmta.smtp.server.impl.ServerContext;
 import io.vmta.smtp.server.impl.VertxInternals;
 import io.vmta.smtp.server.impl.SmtpConnection;

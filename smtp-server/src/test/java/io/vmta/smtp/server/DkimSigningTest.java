@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vmta.smtp.server.dkim.DkimAlgorithm;
-import io.vmta.smtp.server.dkim.DkimKeyOptions;
-import io.vmta.smtp.server.dkim.DkimOptions;
+import io.vmta.mailauth.dkim.DkimAlgorithm;
+import io.vmta.mailauth.dkim.DkimKeyOptions;
+import io.vmta.mailauth.dkim.DkimOptions;
 import io.vmta.smtp.server.testing.ServerFixture;
 import io.vmta.smtp.server.testing.TestSmtpClient;
 import java.nio.charset.StandardCharsets;

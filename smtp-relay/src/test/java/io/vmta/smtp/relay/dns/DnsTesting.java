@@ -2,7 +2,7 @@ package io.vmta.smtp.relay.dns;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vmta.smtp.relay.testing.FakeDnsServer;
+import io.vmta.mailauth.testing.FakeDnsServer;
 
 import java.time.Clock;
 import java.time.Duration;

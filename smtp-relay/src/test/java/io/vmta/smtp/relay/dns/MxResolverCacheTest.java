@@ -3,7 +3,7 @@ package io.vmta.smtp.relay.dns;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vmta.smtp.relay.testing.FakeDnsServer;
+import io.vmta.mailauth.testing.FakeDnsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

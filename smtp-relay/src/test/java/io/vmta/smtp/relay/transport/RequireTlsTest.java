@@ -9,7 +9,7 @@ import io.vmta.smtp.core.queue.QueueId;
 import io.vmta.smtp.relay.RelayOptions;
 import io.vmta.smtp.relay.client.ClientOptions;
 import io.vmta.smtp.relay.dns.MxResolver;
-import io.vmta.smtp.relay.testing.FakeDnsServer;
+import io.vmta.mailauth.testing.FakeDnsServer;
 import io.vmta.smtp.relay.testing.FakeSmtpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import io.vmta.smtp.core.local.Cidr;
 import io.vmta.smtp.core.local.LocalRecipients;
 import io.vmta.smtp.server.ListenerMode;
 import io.vmta.smtp.server.SmtpServerOptions;
-import io.vmta.smtp.server.dkim.DkimSigner;
+import io.vmta.mailauth.dkim.DkimSigner;
 
 import java.net.InetAddress;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.vmta.smtp.server.dkim;
+package io.vmta.smtp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.core.config.ConfigException;
-import io.vmta.smtp.server.SmtpServerOptions;
+import io.vmta.mailauth.dkim.DkimAlgorithm;
+import io.vmta.mailauth.dkim.DkimKeyOptions;
+import io.vmta.mailauth.dkim.DkimOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package io.vmta.smtp.server.dkim;
+package io.vmta.mailauth.dkim;
 
 import io.vmta.smtp.core.Domain;
 import java.nio.charset.StandardCharsets;

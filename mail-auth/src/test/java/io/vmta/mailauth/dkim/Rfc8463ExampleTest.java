@@ -1,4 +1,4 @@
-package io.vmta.smtp.server.dkim;
+package io.vmta.mailauth.dkim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.vmta.smtp.relay.testing;
+package io.vmta.mailauth.testing;
 
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
