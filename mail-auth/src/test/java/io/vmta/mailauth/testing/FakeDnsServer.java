@@ -182,7 +182,8 @@ public final class FakeDnsServer implements AutoCloseable {
     transport.close();
   }
 
-  private FakeDnsServer add(Record record) {
+  /** Adds any record (PTR, SPF, TLSA, ...), with its own owner name, class and TTL. */
+  public FakeDnsServer add(Record record) {
     Key key = new Key(record.getName(), record.getType());
     scripts.compute(key, (k, old) -> {
       List<Record> records = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.vmta.smtp.relay.dns;
 
+import io.vmta.mailauth.dns.DnsQueries;
+import io.vmta.mailauth.dns.DnsResolutionException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,5 +1,7 @@
 package io.vmta.smtp.relay.dns;
 
+import io.vmta.mailauth.dns.DnsQueries;
+import io.vmta.mailauth.dns.DnsResolutionException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,5 +1,8 @@
 package io.vmta.smtp.relay.dns;
 
+import io.vmta.mailauth.dns.DnsAnswer;
+import io.vmta.mailauth.dns.DnsQueries;
+import io.vmta.mailauth.dns.DnsResolutionException;
 import io.vmta.smtp.relay.dns.RouteCache.Outcome;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;

@@ -14,7 +14,7 @@ import io.vmta.smtp.relay.client.SmtpClientException;
 import io.vmta.smtp.relay.client.SmtpClientSession;
 import io.vmta.smtp.relay.client.TlsPolicy;
 import io.vmta.smtp.relay.client.TransactionResult;
-import io.vmta.smtp.relay.dns.DnsResolutionException;
+import io.vmta.mailauth.dns.DnsResolutionException;
 import io.vmta.smtp.relay.dns.MxHost;
 import io.vmta.smtp.relay.dns.MxResolver;
 

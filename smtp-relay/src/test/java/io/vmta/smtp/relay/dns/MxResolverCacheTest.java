@@ -1,5 +1,8 @@
 package io.vmta.smtp.relay.dns;
 
+import io.vmta.mailauth.testing.TestClock;
+
+import io.vmta.mailauth.dns.DnsAnswer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

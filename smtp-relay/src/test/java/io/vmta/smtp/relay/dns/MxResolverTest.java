@@ -1,5 +1,9 @@
 package io.vmta.smtp.relay.dns;
 
+import io.vmta.mailauth.testing.TestClock;
+
+import io.vmta.mailauth.dns.DnsQueries;
+import io.vmta.mailauth.dns.DnsResolutionException;
 import io.vertx.core.Vertx;
 import io.vmta.mailauth.testing.FakeDnsServer;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package io.vmta.smtp.relay.dns;
+package io.vmta.mailauth.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,11 +7,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that only moves when a test says so. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
   private volatile Instant now = Instant.parse("2026-11-29T12:00:00Z");
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     now = now.plus(duration);
   }
 

@@ -1,6 +1,6 @@
-package io.vmta.smtp.relay.dns;
+package io.vmta.mailauth.dns;
 
-import io.vmta.smtp.relay.dns.DnsAnswer.Kind;
+import io.vmta.mailauth.dns.DnsAnswer.Kind;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;

@@ -1,4 +1,4 @@
-package io.vmta.smtp.relay.dns;
+package io.vmta.mailauth.dns;
 
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
@@ -21,16 +21,16 @@ import java.util.concurrent.CompletionException;
  * a {@link DnsAnswer}. Futures complete on dnsjava's threads; network errors and timeouts fail them
  * with a transient {@link DnsResolutionException}.
  */
-final class DnsQueries {
+public final class DnsQueries {
 
   /** Each server is asked at most this often per question before the query fails. */
-  static final int ATTEMPTS_PER_SERVER = 2;
+  public static final int ATTEMPTS_PER_SERVER = 2;
   /** How often dnsjava's NIO client looks for timed-out queries. */
   private static final Duration SELECTOR_TICK = Duration.ofSeconds(1);
 
   private final Resolver resolver;
 
-  DnsQueries(Resolver resolver) {
+  public DnsQueries(Resolver resolver) {
     this.resolver = resolver;
   }
 
@@ -39,7 +39,7 @@ final class DnsQueries {
    * {@link ResolverConfig}, which reads {@code /etc/resolv.conf} once) when the list is empty.
    * {@code timeout} bounds each attempt at one server.
    */
-  static Resolver resolver(List<InetSocketAddress> servers, Duration timeout) {
+  public static Resolver resolver(List<InetSocketAddress> servers, Duration timeout) {
     List<InetSocketAddress> targets = servers.isEmpty()
         ? ResolverConfig.getCurrentConfig().servers()
         : servers;
@@ -62,7 +62,7 @@ final class DnsQueries {
   }
 
   /** Asks for the records of {@code type} at {@code name} (class IN). */
-  CompletableFuture<DnsAnswer> query(Name name, int type) {
+  public CompletableFuture<DnsAnswer> query(Name name, int type) {
     Message question = Message.newQuery(Record.newRecord(name, type, DClass.IN));
     return resolver.sendAsync(question).toCompletableFuture().handle((response, error) -> {
       if (error != null) {
@@ -74,7 +74,7 @@ final class DnsQueries {
   }
 
   /** A few words for the log and the bounce: a timeout says so, others their message or type. */
-  static String describe(Throwable error) {
+  public static String describe(Throwable error) {
     if (error instanceof java.util.concurrent.TimeoutException || error instanceof java.net.SocketTimeoutException) {
       return "no answer from the DNS servers in time";
     }
@@ -83,7 +83,7 @@ final class DnsQueries {
   }
 
   /** The failure inside the wrapper CompletableFuture puts around it. */
-  static Throwable unwrap(Throwable error) {
+  public static Throwable unwrap(Throwable error) {
     boolean wrapped = error instanceof CompletionException && error.getCause() != null;
     return wrapped ? error.getCause() : error;
   }

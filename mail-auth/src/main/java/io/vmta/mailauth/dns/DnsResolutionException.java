@@ -1,4 +1,4 @@
-package io.vmta.smtp.relay.dns;
+package io.vmta.mailauth.dns;
 
 /**
  * Why a destination domain has no route: permanent (the message bounces) or transient (it is
@@ -32,22 +32,22 @@ public final class DnsResolutionException extends RuntimeException {
   }
 
   /** The domain does not exist (NXDOMAIN) or is not a valid domain: 5.1.2 (RFC 3463 3.2). */
-  static DnsResolutionException domainNotFound(String domain, String why) {
+  public static DnsResolutionException domainNotFound(String domain, String why) {
     return new DnsResolutionException("5.1.2", domain + ": " + why, null);
   }
 
   /** The domain publishes a null MX and accepts no mail: 5.1.10 (RFC 7505 section 4.2). */
-  static DnsResolutionException nullMx(String domain) {
+  public static DnsResolutionException nullMx(String domain) {
     return new DnsResolutionException("5.1.10", domain + ": null MX, accepts no mail", null);
   }
 
   /** DNS said authoritatively that no mail exchanger has an address: 5.4.4 (RFC 3463 3.5). */
-  static DnsResolutionException noAddress(String domain) {
+  public static DnsResolutionException noAddress(String domain) {
     return new DnsResolutionException("5.4.4", domain + ": no mail exchanger has an address", null);
   }
 
   /** SERVFAIL, a timeout or a network error: try again later, 4.4.3 (RFC 3463 3.5). */
-  static DnsResolutionException deferred(String domain, String why, Throwable cause) {
+  public static DnsResolutionException deferred(String domain, String why, Throwable cause) {
     return new DnsResolutionException("4.4.3", domain + ": " + why, cause);
   }
 }

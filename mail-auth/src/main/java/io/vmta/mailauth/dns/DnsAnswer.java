@@ -1,4 +1,4 @@
-package io.vmta.smtp.relay.dns;
+package io.vmta.mailauth.dns;
 
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Message;
@@ -19,17 +19,17 @@ import java.util.List;
  * @param records     the records of the asked type at the end of the CNAME chain; empty otherwise
  * @param ttlSeconds  how long the answer may be cached; 0 when it must not be
  */
-record DnsAnswer(Kind kind, List<Record> records, long ttlSeconds) {
+public record DnsAnswer(Kind kind, List<Record> records, long ttlSeconds) {
 
   /** A negative answer is believed at most this long (RFC 2308 section 5 lets us choose). */
-  static final long MAX_NEGATIVE_TTL = 300;
+  public static final long MAX_NEGATIVE_TTL = 300;
   /** CNAME links followed inside one response before giving up. */
   private static final int MAX_CNAME_LINKS = 8;
 
   /** The three outcomes of a lookup that are answers rather than failures. */
-  enum Kind { DATA, NO_DATA, NX_DOMAIN }
+  public enum Kind { DATA, NO_DATA, NX_DOMAIN }
 
-  DnsAnswer {
+  public DnsAnswer {
     records = List.copyOf(records);
   }
 
@@ -39,7 +39,7 @@ record DnsAnswer(Kind kind, List<Record> records, long ttlSeconds) {
    * section 3), so the chain is followed first. SERVFAIL, REFUSED and the like throw a transient
    * {@link DnsResolutionException}.
    */
-  static DnsAnswer of(Message response, Name name, int type) {
+  public static DnsAnswer of(Message response, Name name, int type) {
     int rcode = response.getRcode();
     if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
       throw DnsResolutionException.deferred(name.toString(true),
