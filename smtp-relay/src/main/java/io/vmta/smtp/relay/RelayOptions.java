@@ -2,12 +2,12 @@ package io.vmta.smtp.relay;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vmta.mailauth.dns.DnsServers;
 import io.vmta.smtp.core.config.Checks;
 import io.vmta.smtp.core.config.ConfigReader;
 import io.vmta.smtp.core.config.Durations;
 import io.vmta.smtp.core.config.JsonOptions;
 import io.vmta.smtp.core.config.Names;
-import io.vmta.smtp.core.local.Cidr;
 import io.vmta.smtp.relay.client.ClientOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -27,16 +27,13 @@ public final class RelayOptions extends JsonOptions {
   /** Default destination SMTP port. */
   public static final int DEFAULT_PORT = 25;
   /** Default port of a DNS server given without one. */
-  public static final int DEFAULT_DNS_PORT = 53;
+  public static final int DEFAULT_DNS_PORT = DnsServers.DEFAULT_PORT;
   /** Default time a DNS lookup may take. */
   public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(5);
   /** Default most simultaneous connections to one destination. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_DESTINATION = 10;
   /** Default time a connection that finished a transaction stays open for the next one. */
   public static final Duration DEFAULT_CONNECTION_IDLE = Duration.ofSeconds(5);
-
-  private static final String DNS_SERVER =
-      "an IP address with an optional port, like \"192.0.2.53:53\" or \"[2001:db8::53]:53\"";
 
   private List<String> dnsServers = List.of();
   private Duration dnsTimeout = DEFAULT_DNS_TIMEOUT;
@@ -125,11 +122,7 @@ public final class RelayOptions extends JsonOptions {
   }
   /** The DNS servers as socket addresses, built without any lookup. */
   public List<InetSocketAddress> dnsServerAddresses() {
-    return dnsServers.stream().map(s -> {
-      int colon = s.lastIndexOf(':');
-      String host = s.substring(0, colon).replace("[", "").replace("]", "");
-      return new InetSocketAddress(Cidr.parseAddress(host), Integer.parseInt(s.substring(colon + 1)));
-    }).toList();
+    return DnsServers.addresses(dnsServers);
   }
   /** How long a DNS lookup may take. */
   public Duration getDnsTimeout() { return dnsTimeout; }
@@ -194,31 +187,6 @@ public final class RelayOptions extends JsonOptions {
 
   /** Checks {@code ip}, {@code ip:port}, {@code [ipv6]:port} or a bare IPv6; returns host:port. */
   public static String dnsServer(String text, String path) {
-    String host = text;
-    String portText = null;
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      if (close < 0 || (close != text.length() - 1 && text.charAt(close + 1) != ':')) {
-        throw ConfigReader.bad(path, DNS_SERVER, text);
-      }
-      host = text.substring(1, close);
-      portText = close == text.length() - 1 ? null : text.substring(close + 2);
-    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-      host = text.substring(0, text.indexOf(':'));
-      portText = text.substring(text.indexOf(':') + 1);
-    }
-    int dnsPort = DEFAULT_DNS_PORT;
-    try {
-      Cidr.parseAddress(host);
-      if (portText != null) {
-        dnsPort = portText.matches("[0-9]{1,5}") ? Integer.parseInt(portText) : -1;
-      }
-    } catch (IllegalArgumentException e) {
-      throw ConfigReader.bad(path, DNS_SERVER, text);
-    }
-    if (dnsPort < 1 || dnsPort > 65535) {
-      throw ConfigReader.bad(path, DNS_SERVER, text);
-    }
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + dnsPort;
+    return DnsServers.parse(text, path);
   }
 }
