@@ -20,9 +20,18 @@ import java.util.Objects;
  * @param heloName    the name the client gave in HELO/EHLO, may be empty
  * @param authUser    the authenticated login, or {@code null}
  * @param receivedAt  when the server accepted the message
+ * @param quarantine  whether local delivery puts the message into the recipient's Junk folder (a
+ *                    DMARC failure under {@code p=quarantine}, docs/mail-auth.md)
  */
 public record Envelope(String id, String sender, List<String> recipients, boolean smtputf8, String body,
-                       String clientAddress, String heloName, String authUser, Instant receivedAt) {
+                       String clientAddress, String heloName, String authUser, Instant receivedAt,
+                       boolean quarantine) {
+
+  /** An envelope for the inbox. */
+  public Envelope(String id, String sender, List<String> recipients, boolean smtputf8, String body,
+                  String clientAddress, String heloName, String authUser, Instant receivedAt) {
+    this(id, sender, recipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt, false);
+  }
 
   public Envelope {
     Objects.requireNonNull(id, "id");
@@ -39,12 +48,19 @@ public record Envelope(String id, String sender, List<String> recipients, boolea
 
   /** The same envelope under another queue id. */
   public Envelope withId(String newId) {
-    return new Envelope(newId, sender, recipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt);
+    return new Envelope(newId, sender, recipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt,
+        quarantine);
   }
 
   /** The same envelope for other recipients. */
   public Envelope withRecipients(List<String> newRecipients) {
-    return new Envelope(id, sender, newRecipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt);
+    return new Envelope(id, sender, newRecipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt,
+        quarantine);
+  }
+
+  /** The same envelope, delivered locally into the Junk folder or not. */
+  public Envelope withQuarantine(boolean junk) {
+    return new Envelope(id, sender, recipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt, junk);
   }
 
   /** A JSON form that {@link #fromJson(JsonObject)} reads back unchanged. */
@@ -61,6 +77,9 @@ public record Envelope(String id, String sender, List<String> recipients, boolea
     if (authUser != null) {
       json.put("authUser", authUser);
     }
+    if (quarantine) {
+      json.put("quarantine", true);
+    }
     return json;
   }
 
@@ -72,6 +91,7 @@ public record Envelope(String id, String sender, List<String> recipients, boolea
     return new Envelope(json.getString("id"), json.getString("sender", ""), recipients,
         json.getBoolean("smtputf8", false), json.getString("body", "7BIT"),
         json.getString("clientAddress", ""), json.getString("heloName", ""),
-        json.getString("authUser"), at == null ? Instant.EPOCH : Instant.parse(at));
+        json.getString("authUser"), at == null ? Instant.EPOCH : Instant.parse(at),
+        json.getBoolean("quarantine", false));
   }
 }

@@ -32,6 +32,10 @@ public final class Maildir {
 
   private static final Logger LOG = LoggerFactory.getLogger(Maildir.class);
   private static final AtomicLong COUNTER = new AtomicLong();
+  /** The empty file that marks a Maildir++ subfolder (Courier, Dovecot). */
+  static final String FOLDER_MARKER = "maildirfolder";
+  /** The folder a quarantined message goes to, as Dovecot names it. */
+  public static final String JUNK = "Junk";
   private static final long PID = ProcessHandle.current().pid();
   private static volatile String host;
 
@@ -46,13 +50,23 @@ public final class Maildir {
 
   /** Delivers into {@code <root>/<domain>/<local-part>/new}; completes after the file and new/ are fsynced, with the file name. */
   public Future<String> deliver(String domain, String localPart, Buffer content) {
+    return deliver(domain, localPart, null, content);
+  }
+
+  /**
+   * Delivers into the Maildir++ folder {@code folder} of the mailbox ({@code <mailbox>/.<folder>/new},
+   * as Dovecot and Courier lay folders out, with their {@code maildirfolder} marker), or into the
+   * inbox when {@code folder} is null.
+   */
+  public Future<String> deliver(String domain, String localPart, String folder, Buffer content) {
     Path box;
     try {
-      box = mailboxPath(domain, localPart);
+      box = folder == null ? mailboxPath(domain, localPart)
+          : mailboxPath(domain, localPart).resolve("." + folder(folder));
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return vertx.executeBlocking(() -> write(box, content), false)
+    return vertx.executeBlocking(() -> write(box, folder != null, content), false)
         .onFailure(e -> LOG.warn("maildir {}: delivery failed: {}", box, e.toString()));
   }
 
@@ -65,6 +79,12 @@ public final class Maildir {
     return box;
   }
 
+  /** A folder name as written (Maildir++ folder names keep their case), checked like the others. */
+  private static String folder(String name) {
+    component(name, "folder");
+    return name;
+  }
+
   private static String component(String value, String what) {
     if (value == null || value.isEmpty() || value.indexOf('/') >= 0 || value.indexOf('\0') >= 0
         || value.startsWith(".")) {
@@ -73,12 +93,25 @@ public final class Maildir {
     return value.toLowerCase(Locale.ROOT);
   }
 
-  private String write(Path box, Buffer content) throws IOException {
+  private String write(Path box, boolean subfolder, Buffer content) throws IOException {
     Path tmp = box.resolve("tmp");
     Path fresh = box.resolve("new");
     ensureDir(tmp);
     ensureDir(fresh);
     ensureDir(box.resolve("cur"));
+    if (subfolder) {
+      // A Maildir++ folder lives inside a Maildir: make the inbox too, as a reader expects it.
+      for (String sub : new String[] {"tmp", "new", "cur"}) {
+        ensureDir(box.getParent().resolve(sub));
+      }
+    }
+    if (subfolder && !Files.exists(box.resolve(FOLDER_MARKER))) {
+      try {
+        Files.createFile(box.resolve(FOLDER_MARKER));
+      } catch (FileAlreadyExistsException raced) {
+        // Another delivery made it first.
+      }
+    }
     String name = uniqueName();
     Path tmpFile = tmp.resolve(name);
     try {

@@ -24,8 +24,10 @@ public final class LocalTransport implements Transport {
     List<Future<DeliveryResult>> results = new ArrayList<>();
     for (String rcpt : recipients) {
       int at = rcpt.lastIndexOf('@');
-      results.add(maildir.deliver(rcpt.substring(at + 1), rcpt.substring(0, at), content)
-          .<DeliveryResult>map(name -> new DeliveryResult.Delivered("local", "delivered to maildir as " + name))
+      String folder = envelope.quarantine() ? Maildir.JUNK : null;
+      results.add(maildir.deliver(rcpt.substring(at + 1), rcpt.substring(0, at), folder, content)
+          .<DeliveryResult>map(name -> new DeliveryResult.Delivered("local", folder == null
+              ? "delivered to maildir as " + name : "delivered to maildir folder " + folder + " as " + name))
           .otherwise(e -> new DeliveryResult.Transient("local", "4.3.0", "maildir: " + e.getMessage())));
     }
     return Future.join(results).map(v -> {

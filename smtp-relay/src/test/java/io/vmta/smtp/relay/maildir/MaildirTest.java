@@ -48,6 +48,33 @@ class MaildirTest {
   }
 
   @Test
+  void aFolderIsAMaildirPlusPlusSubfolderThatDovecotReads(Vertx vertx, VertxTestContext tc) {
+    Maildir maildir = new Maildir(vertx, dir);
+    Buffer content = Buffer.buffer("Subject: junk\r\n\r\nbody\r\n");
+    maildir.deliver("example.test", "alice", Maildir.JUNK, content)
+        .compose(first -> maildir.deliver("example.test", "alice", Maildir.JUNK, content).map(first))
+        .onComplete(tc.succeeding(name -> tc.verify(() -> {
+          Path junk = dir.resolve("example.test").resolve("alice").resolve(".Junk");
+          assertThat(Files.readAllBytes(junk.resolve("new").resolve(name))).isEqualTo(content.getBytes());
+          assertThat(list(junk.resolve("new"))).hasSize(2);
+          assertThat(junk.resolve("cur")).isDirectory();
+          assertThat(junk.resolve("maildirfolder")).isRegularFile();
+          assertThat(list(junk.getParent().resolve("new"))).isEmpty();
+          tc.completeNow();
+        })));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"../evil", ".hidden", "a/b"})
+  void anUnsafeFolderNameIsRefused(String folder, Vertx vertx, VertxTestContext tc) {
+    new Maildir(vertx, dir).deliver("example.test", "alice", folder, Buffer.buffer("x\r\n"))
+        .onComplete(tc.failing(e -> tc.verify(() -> {
+          assertThat(e).hasMessageContaining("unsafe folder");
+          tc.completeNow();
+        })));
+  }
+
+  @Test
   void namesAreUniqueUnderAThousandConcurrentDeliveries(Vertx vertx, VertxTestContext tc) {
     Maildir maildir = new Maildir(vertx, dir);
     List<Future<String>> all = new ArrayList<>();
