@@ -4,6 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
@@ -29,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link DnsResolutionException} (SERVFAIL, REFUSED, a timeout, a network error; never kept), or an
  * {@link IllegalArgumentException} for a name that is not a valid domain name.
  */
-public final class DnsClient {
+public final class DnsClient implements Shareable {
 
   /** (name, type) pairs kept in the cache before the least recently used is dropped. */
   public static final int CACHE_SIZE = 10_000;
@@ -47,6 +49,16 @@ public final class DnsClient {
    */
   public DnsClient(Vertx vertx, List<InetSocketAddress> servers, Duration timeout) {
     this(vertx, DnsQueries.resolver(servers, timeout), Clock.systemUTC(), CACHE_SIZE);
+  }
+
+  /**
+   * The client of this Vert.x instance for these servers and timeout, made at the first call: every
+   * verticle instance asks through one cache.
+   */
+  public static DnsClient shared(Vertx vertx, List<InetSocketAddress> servers, Duration timeout) {
+    LocalMap<String, DnsClient> clients = vertx.sharedData().getLocalMap(DnsClient.class.getName());
+    return clients.computeIfAbsent(servers + "/" + timeout.toMillis(),
+        key -> new DnsClient(vertx, servers, timeout));
   }
 
   /** For tests: a given dnsjava resolver, clock and cache size. */

@@ -67,10 +67,12 @@ public class MtaOptions extends JsonOptions {
     server = new SmtpServerOptions(r);
     queue = new QueueOptions(r);
     relay = new RelayOptions(r.object("relay"));
-    ConfigReader dns = r.object("dns");
-    if (dns.has("servers")) {
-      // dns.servers (DESIGN.md, "Keys for the capabilities being added") wins over relay.dnsServers.
-      relay.setDnsServers(dns.strings("servers", List.of(), RelayOptions::dnsServer));
+    // dns.servers (DESIGN.md, "Keys for the capabilities being added"), read by the server for the
+    // checks of incoming mail, wins over relay.dnsServers, its older name; either serves both.
+    if (r.object("dns").has("servers")) {
+      relay.setDnsServers(server.getDnsServers());
+    } else {
+      server.setDnsServers(relay.getDnsServers());
     }
     users = r.string("users", DEFAULT_USERS);
     management = new ManagementOptions(r.object("management"));

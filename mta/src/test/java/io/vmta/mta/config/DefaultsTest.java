@@ -136,6 +136,16 @@ class DefaultsTest {
         .put("dns", new JsonObject().put("servers", new io.vertx.core.json.JsonArray().add("192.0.2.1")))
         .put("relay", new JsonObject().put("dnsServers", new io.vertx.core.json.JsonArray().add("192.0.2.2"))));
     assertThat(o.getRelay().getDnsServers()).containsExactly("192.0.2.1:53");
+    assertThat(o.getServer().getDnsServers()).containsExactly("192.0.2.1:53");
+    assertThat(new MtaOptions(o.toJson())).isEqualTo(o);
+  }
+
+  @Test
+  void relayDnsServersAloneServeTheChecksOfIncomingMailToo() {
+    MtaOptions o = new MtaOptions(new JsonObject()
+        .put("relay", new JsonObject().put("dnsServers", new io.vertx.core.json.JsonArray().add("192.0.2.2"))));
+    assertThat(o.getServer().getDnsServers()).containsExactly("192.0.2.2:53");
+    assertThat(new MtaOptions(o.toJson())).isEqualTo(o);
   }
 
   @Test

@@ -94,7 +94,7 @@ class ValidationTest {
       {"cluster": {"roles": []}}                       | cluster.roles: must name at least one of server, relay
       {"cluster": {"members": [5]}}                    | cluster.members[0]: must be a non-empty string, got 5
       {"cluster": {"port": 65536}}                     | cluster.port: must be a port number (0-65535), got 65536
-      {"colour": "blue"}                               | colour: unknown key; known keys are limits, hostname, domains, aliases, listeners, tls, trustedNetworks, restrictSenders, dkim, dataDir, relay, dns, users, management, cluster
+      {"colour": "blue"}                               | colour: unknown key; known keys are limits, hostname, domains, aliases, listeners, tls, trustedNetworks, restrictSenders, dkim, authentication, dns, dataDir, relay, users, management, cluster
       {"Hostname": "mx.example.test"}                  | Hostname: unknown key; did you mean hostname?
       {"localUsers": ["a@example.test"]}               | localUsers: unknown key
       {"maxConcurrentDeliveries": 3}                   | maxConcurrentDeliveries: unknown key

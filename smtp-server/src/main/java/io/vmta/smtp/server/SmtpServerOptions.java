@@ -2,12 +2,14 @@ package io.vmta.smtp.server;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vmta.mailauth.AuthenticationOptions;
+import io.vmta.mailauth.dkim.DkimOptions;
+import io.vmta.mailauth.dns.DnsServers;
 import io.vmta.smtp.core.config.ConfigException;
 import io.vmta.smtp.core.config.ConfigReader;
 import io.vmta.smtp.core.config.JsonOptions;
 import io.vmta.smtp.core.config.LocalMailOptions;
 import io.vmta.smtp.core.local.Cidr;
-import io.vmta.mailauth.dkim.DkimOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +19,10 @@ import java.util.Objects;
  * Options of {@link SmtpServerVerticle}, read from and written to the keys of the MTA
  * configuration: {@code hostname}, {@code domains}, {@code aliases}, {@code localUsers} (through
  * {@link LocalMailOptions}), {@code listeners}, {@code tls}, {@code limits} (through
- * {@link ServerLimits}), {@code trustedNetworks}, {@code restrictSenders} and {@code dkim} (through
- * {@link DkimOptions}). This class is the
- * one place that reads, checks and writes them.
+ * {@link ServerLimits}), {@code trustedNetworks}, {@code restrictSenders}, {@code dkim} (through
+ * {@link DkimOptions}), {@code authentication} (through {@link AuthenticationOptions}) and
+ * {@code dns.servers}, which the MTA also gives the relay. This class is the one place that reads,
+ * checks and writes them.
  */
 public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
 
@@ -40,6 +43,8 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
   private List<String> trustedNetworks = List.of();
   private boolean restrictSenders = DEFAULT_RESTRICT_SENDERS;
   private DkimOptions dkim = new DkimOptions();
+  private AuthenticationOptions authentication = new AuthenticationOptions();
+  private List<String> dnsServers = List.of();
 
   /** The defaults. */
   public SmtpServerOptions() {
@@ -75,6 +80,8 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
     trustedNetworks = r.strings("trustedNetworks", List.of(), SmtpServerOptions::network);
     restrictSenders = r.bool("restrictSenders", DEFAULT_RESTRICT_SENDERS);
     dkim = new DkimOptions(r.object("dkim"));
+    authentication = new AuthenticationOptions(r.object("authentication"));
+    dnsServers = r.object("dns").strings("servers", List.of(), DnsServers::parse);
     if (whole) {
       r.endAndLog();
     }
@@ -93,7 +100,9 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
         .put("limits", limitsJson())
         .put("trustedNetworks", new JsonArray(new ArrayList<>(trustedNetworks)))
         .put("restrictSenders", restrictSenders)
-        .put("dkim", dkim.toJson());
+        .put("dkim", dkim.toJson())
+        .put("authentication", authentication.toJson())
+        .put("dns", new JsonObject().put("servers", new JsonArray(new ArrayList<>(dnsServers))));
   }
 
   /** Who this server is and whose mail it keeps (hostname, domains, aliases, local users). */
@@ -205,6 +214,28 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
   /** Sets the DKIM signing keys (copied). */
   public SmtpServerOptions setDkim(DkimOptions dkim) {
     this.dkim = new DkimOptions(dkim);
+    return this;
+  }
+
+  /** The checks of incoming mail (SPF, DKIM, DMARC); all on by default. */
+  public AuthenticationOptions getAuthentication() {
+    return authentication;
+  }
+
+  /** Sets the checks of incoming mail (copied). */
+  public SmtpServerOptions setAuthentication(AuthenticationOptions authentication) {
+    this.authentication = new AuthenticationOptions(authentication);
+    return this;
+  }
+
+  /** The DNS servers the checks ask, as {@code host:port}; empty: the system's resolvers. */
+  public List<String> getDnsServers() {
+    return dnsServers;
+  }
+
+  /** Sets the DNS servers the checks ask ({@code ip}, {@code ip:port} or {@code [ipv6]:port}). */
+  public SmtpServerOptions setDnsServers(List<String> servers) {
+    this.dnsServers = ConfigReader.strings(servers, "dns.servers", DnsServers::parse);
     return this;
   }
 

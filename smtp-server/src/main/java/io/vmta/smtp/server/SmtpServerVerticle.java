@@ -13,7 +13,11 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vmta.smtp.core.config.Durations;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import io.vmta.mailauth.AuthenticationOptions;
+import io.vmta.mailauth.MailAuthenticator;
 import io.vmta.mailauth.dkim.DkimSigner;
+import io.vmta.mailauth.dns.DnsClient;
+import io.vmta.mailauth.dns.DnsServers;
 import io.vmta.smtp.server.impl.ServerContext;
 import io.vmta.smtp.server.impl.VertxInternals;
 import io.vmta.smtp.server.impl.SmtpConnection;
@@ -48,6 +52,11 @@ public class SmtpServerVerticle extends VerticleBase {
    * queue's wait for the servers (MtaVerticle: grace + 5 s), so the queue still outlives them.
    */
   private static final long SHUTDOWN_BACKSTOP_MILLIS = 4000;
+  /**
+   * How long one attempt at one DNS server may take on the receiving path; the checks of one
+   * message have their own budget ({@code authentication.timeout}) around all their lookups.
+   */
+  static final java.time.Duration DNS_TIMEOUT = java.time.Duration.ofSeconds(2);
   private static final Reply TOO_MANY_CONNECTIONS = Reply.of(421, "4.7.0", "Error: too many connections, try again later");
 
   private final SmtpServerOptions explicitOptions;
@@ -83,11 +92,21 @@ public class SmtpServerVerticle extends VerticleBase {
     // Key files are read on a worker; a key that does not load fails the start (MtaVerticle
     // and check-config load them first and name the key at fault).
     Future<?> all = vertx.executeBlocking(() -> DkimSigner.load(options.getDkim()))
-        .onSuccess(dkim -> ctx = new ServerContext(vertx, options, auth, dkim));
+        .onSuccess(dkim -> ctx = new ServerContext(vertx, options, auth, dkim, checks(options)));
     for (ListenerOptions listener : options.getListeners()) {
       all = all.compose(v -> listen(options, listener, keyCert));
     }
     return all.onSuccess(v -> listening = true);
+  }
+
+  /** The checks of incoming mail, asking DNS through the one client of this Vert.x; null when all are off. */
+  private MailAuthenticator checks(SmtpServerOptions options) {
+    AuthenticationOptions checks = options.getAuthentication();
+    if (!checks.isAnyCheck()) {
+      return null;
+    }
+    DnsClient dns = DnsClient.shared(vertx, DnsServers.addresses(options.getDnsServers()), DNS_TIMEOUT);
+    return new MailAuthenticator(vertx, dns, checks, options.getHostname());
   }
 
   private Future<NetServer> listen(SmtpServerOptions options, ListenerOptions listener, KeyCertOptions keyCert) {

@@ -1,9 +1,12 @@
 package io.vmta.smtp.server.impl;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vmta.mailauth.MailAuthenticator.Action;
+import io.vmta.mailauth.MailAuthenticator.Verdict;
 import io.vmta.smtp.core.Replies;
 import io.vmta.smtp.core.Reply;
 import io.vmta.smtp.core.SmtpCommand;
@@ -27,6 +30,12 @@ final class MessageReceiver {
 
   private static final Logger log = LoggerFactory.getLogger(MessageReceiver.class);
   private static final byte[] NO_SIGNATURE = new byte[0];
+  /** DMARC failed under the domain's p=reject (RFC 7489 6.7), and the policy honours it. */
+  private static final Reply DMARC_REJECT = Reply.of(550, "5.7.1",
+      "Message rejected: the sender domain's DMARC policy says so");
+  /** The checks could not finish and authentication.tempFailure is defer. */
+  private static final Reply CHECKS_DEFERRED = Reply.of(451, "4.7.1",
+      "Try again later: the sender's authentication could not be checked");
   /** Signing failed: a bug, not the client's fault; nothing is kept, the client may try again. */
   private static final Reply SIGNING_FAILED = Reply.of(451, "4.3.0", "Error: local error in processing, try again later");
 
@@ -118,7 +127,52 @@ final class MessageReceiver {
     conn.error(reply);
   }
 
-  private void submit(Transaction tx, Buffer content) {
+  private void submit(Transaction tx, Buffer received) {
+    session.submitting();
+    // Input waits until the message has its answer: the checks and the queue hand-off both run first.
+    Promise<Void> answered = Promise.promise();
+    conn.await(answered.future());
+    checks(tx, received).onComplete(ar -> {
+      if (ar.failed()) {
+        // MailAuthenticator never fails; this is a bug: keep nothing, let the client try again.
+        log.error("{}: checks of the message from [{}] failed", tx.id(), conn.clientIp, ar.cause());
+        session.resetTransaction();
+        conn.reply(Replies.LOCAL_ERROR);
+        answered.complete();
+        return;
+      }
+      Verdict verdict = ar.result();
+      if (verdict != null) {
+        log.info("{}: client=[{}], from=<{}>, {}{}", tx.id(), conn.clientIp, tx.senderText(), verdict.summary(),
+            verdict.action() == Action.ACCEPT ? "" : " (" + verdict.action().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        if (verdict.action() == Action.REJECT || verdict.action() == Action.DEFER) {
+          Reply reply = verdict.action() == Action.REJECT ? DMARC_REJECT : CHECKS_DEFERRED;
+          log.info("{}: reject: message from [{}]: {} {} ({}); from=<{}>", tx.id(), conn.clientIp, reply.code(),
+              reply.status(), verdict.summary(), tx.senderText());
+          session.resetTransaction();
+          conn.reply(reply);
+          answered.complete();
+          return;
+        }
+      }
+      queue(tx, verdict, verdict == null ? received : verdict.content()).onComplete(v -> answered.complete());
+    });
+  }
+
+  /**
+   * The checks of incoming mail (SPF, DKIM, DMARC) for a client neither authenticated nor trusted;
+   * null (no checks) for the others and when every check is off.
+   */
+  private Future<Verdict> checks(Transaction tx, Buffer content) {
+    var checks = conn.ctx.checks;
+    if (checks == null || session.authUser() != null || conn.ctx.isTrusted(conn.clientIp)) {
+      return Future.succeededFuture();
+    }
+    return checks.check(conn.clientIp, tx.senderText(), session.heloName(), content);
+  }
+
+  /** Prepends our header fields, hands the message to the queue and answers the client. */
+  private Future<String> queue(Transaction tx, Verdict verdict, Buffer content) {
     var options = conn.ctx.options;
     Instant now = Instant.now();
     String protocol = ReceivedHeader.protocol(session.esmtp(), tx.params().smtputf8(), session.tls(),
@@ -126,14 +180,17 @@ final class MessageReceiver {
     Buffer header = ReceivedHeader.build(session.heloName(), conn.clientIp, options.getHostname(), protocol,
         tx.id(), tx.recipients(), ZonedDateTime.ofInstant(now, ZoneId.systemDefault()));
     Envelope envelope = new Envelope(tx.id(), tx.senderText(), tx.recipients(), tx.params().smtputf8(),
-        tx.params().effectiveBody().keyword(), conn.clientIp, session.heloName(), session.authUser(), now);
-    session.submitting();
+        tx.params().effectiveBody().keyword(), conn.clientIp, session.heloName(), session.authUser(), now,
+        verdict != null && verdict.action() == Action.QUARANTINE);
+    Buffer results = verdict == null ? Buffer.buffer() : verdict.header();
     Buffer[] message = new Buffer[1];
-    conn.await(signature(tx, content, now)
+    return signature(tx, content, now)
         .compose(signature -> {
           // DKIM-Signature above our Received: both are prepended, the signature last (RFC 6376 5.6, 5.4.1).
-          message[0] = Buffer.buffer(signature.length + header.length() + content.length())
-              .appendBytes(signature).appendBuffer(header).appendBuffer(content);
+          // Authentication-Results is prepended too (RFC 8601 5), above Received; mail that is
+          // checked is never signed, so the two never meet.
+          message[0] = Buffer.buffer(signature.length + results.length() + header.length() + content.length())
+              .appendBytes(signature).appendBuffer(results).appendBuffer(header).appendBuffer(content);
           return conn.ctx.queue.submit(new QueuedMessage(envelope, message[0]), options.getQueueTimeout().toMillis())
               .recover(e -> Future.failedFuture(new QueueFailure(e)));
         })
@@ -155,7 +212,7 @@ final class MessageReceiver {
           // The queue's own refusal (its write failed) or no queue at all: both keep nothing.
           boolean refusedByQueue = e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE;
           conn.reply(refusedByQueue ? Replies.LOCAL_ERROR : Replies.QUEUE_UNAVAILABLE);
-        }));
+        });
   }
 
   /**

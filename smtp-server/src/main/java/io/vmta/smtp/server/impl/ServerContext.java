@@ -2,12 +2,13 @@ package io.vmta.smtp.server.impl;
 
 import io.vertx.core.Vertx;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vmta.mailauth.MailAuthenticator;
+import io.vmta.mailauth.dkim.DkimSigner;
 import io.vmta.smtp.auth.AuthThrottle;
 import io.vmta.smtp.core.local.Cidr;
 import io.vmta.smtp.core.local.LocalRecipients;
 import io.vmta.smtp.server.ListenerMode;
 import io.vmta.smtp.server.SmtpServerOptions;
-import io.vmta.mailauth.dkim.DkimSigner;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -29,18 +30,25 @@ public final class ServerContext {
   final QueueClient queue;
   /** Signs the mail of authenticated and trusted clients; without keys, nothing. */
   final DkimSigner dkim;
+  /** Checks incoming mail from clients neither authenticated nor trusted; null when every check is off. */
+  final MailAuthenticator checks;
   /** The connections of this verticle instance, for a graceful stop. */
   final java.util.Set<SmtpConnection> open = new java.util.LinkedHashSet<>();
 
-  /** A context that signs nothing. */
+  /** A context that signs nothing and checks nothing. */
   public ServerContext(Vertx vertx, SmtpServerOptions options, AuthenticationProvider auth) {
-    this(vertx, options, auth, new DkimSigner(List.of()));
+    this(vertx, options, auth, new DkimSigner(List.of()), null);
   }
 
-  /** A context whose sessions sign with {@code dkim} (keys loaded by {@link DkimSigner#load}). */
-  public ServerContext(Vertx vertx, SmtpServerOptions options, AuthenticationProvider auth, DkimSigner dkim) {
+  /**
+   * A context whose sessions sign with {@code dkim} (keys loaded by {@link DkimSigner#load}) and
+   * check incoming mail with {@code checks} (null: no checks).
+   */
+  public ServerContext(Vertx vertx, SmtpServerOptions options, AuthenticationProvider auth, DkimSigner dkim,
+      MailAuthenticator checks) {
     this.vertx = vertx;
     this.dkim = dkim;
+    this.checks = checks;
     this.options = new SmtpServerOptions(options);
     this.local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases());
     this.trusted = options.getTrustedNetworks().stream().map(Cidr::parse).toList();
