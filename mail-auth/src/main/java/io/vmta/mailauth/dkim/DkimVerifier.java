@@ -25,12 +25,15 @@ import org.xbill.DNS.Type;
  * {@link Limits#maxSignatures()} of them (later ones are not checked and get no outcome). The
  * header is parsed and the bodies hashed on a worker ({@code executeBlocking}), the keys asked of
  * DNS meanwhile, and the signatures verified on a worker; the future completes on the caller's
- * context and never fails because of what the message or DNS holds. See
+ * context and never fails because of what the message or DNS holds (only when Vert.x cannot run
+ * a worker task, e.g. while closing). See
  * docs/mail-auth-dkim-verify.md for the results chosen where the RFCs leave room.
  */
 public final class DkimVerifier {
 
   private static final System.Logger LOG = System.getLogger(DkimVerifier.class.getName());
+  /** The reason of an outcome where the verifier itself went wrong (logged with its stack trace). */
+  private static final String CANNOT_CHECK = "signature cannot be checked";
 
   /**
    * What one message may cost.
@@ -183,17 +186,22 @@ public final class DkimVerifier {
         out.add(null);
         continue;
       }
-      BodyHash body = bodies.computeIfAbsent(s.relaxedBody() + "/" + s.length(), k -> {
-        BodyDigest digest = new BodyDigest(s.length());
-        int from = parsed.headers().bodyStart();
-        if (s.relaxedBody()) {
-          RelaxedCanonicalizer.body(message, from, message.length, digest);
-        } else {
-          SimpleCanonicalizer.body(message, from, message.length, digest);
-        }
-        return new BodyHash(digest.digest(), digest.written());
-      });
-      out.add(new Hashed(body, signedData(message, byName, s)));
+      try {
+        BodyHash body = bodies.computeIfAbsent(s.relaxedBody() + "/" + s.length(), k -> {
+          BodyDigest digest = new BodyDigest(s.length());
+          int from = parsed.headers().bodyStart();
+          if (s.relaxedBody()) {
+            RelaxedCanonicalizer.body(message, from, message.length, digest);
+          } else {
+            SimpleCanonicalizer.body(message, from, message.length, digest);
+          }
+          return new BodyHash(digest.digest(), digest.written());
+        });
+        out.add(new Hashed(body, signedData(message, byName, s)));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "DKIM hashing failed unexpectedly", e);
+        out.add(null);
+      }
     }
     return out;
   }
@@ -232,6 +240,8 @@ public final class DkimVerifier {
         outcomes.add(c.outcome());
       } else if (keys.get(i).outcome() != null) {
         outcomes.add(keys.get(i).outcome());
+      } else if (hashed.get(i) == null) {
+        outcomes.add(c.names().outcome(DkimResult.PERMERROR, CANNOT_CHECK));
       } else {
         try {
           outcomes.add(verify(c, hashed.get(i), keys.get(i).texts()));
@@ -294,6 +304,6 @@ public final class DkimVerifier {
 
   private static DkimOutcome unexpected(DkimSignature.Names names, RuntimeException e) {
     LOG.log(System.Logger.Level.WARNING, "DKIM verification failed unexpectedly", e);
-    return names.outcome(DkimResult.PERMERROR, "signature cannot be checked");
+    return names.outcome(DkimResult.PERMERROR, CANNOT_CHECK);
   }
 }

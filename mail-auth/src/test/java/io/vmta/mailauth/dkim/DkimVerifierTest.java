@@ -331,6 +331,41 @@ class DkimVerifierTest {
         .isEqualTo(DkimResult.FAIL);
   }
 
+  @Test
+  void everyMutationOfTheSignatureFieldGetsOneOutcomeAndNeverAPass() throws Exception {
+    byte[] message = bytes(MESSAGE);
+    byte[] signed = sign(message, ED.getPrivate(), RSA_TAGS.replace("rsa-sha256", "ed25519-sha256")
+        .replace("rsa1", "ed1") + "; i=@example.test; t=" + clock.instant().getEpochSecond());
+    int fieldLength = signed.length - message.length - 2;
+    java.util.Random random = new java.util.Random(6376);
+    byte[] replacements = bytes(" \t;=:@.-/aZ0+\u00e4\r\n");
+    List<Future<List<DkimOutcome>>> results = new java.util.ArrayList<>();
+    List<String> what = new java.util.ArrayList<>();
+    for (int i = "DKIM-Signature:".length(); i < fieldLength; i++) {
+      byte[] changed = signed.clone();
+      byte b = replacements[random.nextInt(replacements.length)];
+      if (changed[i] == b || changed[i] == '\r' || changed[i] == '\n' || b == '\r' || b == '\n') {
+        continue; // a fold moved or broken makes another field, not another signature
+      }
+      changed[i] = b;
+      what.add("octet " + i + " -> " + (char) b);
+      results.add(verifier.verify(Buffer.buffer(changed)));
+      byte[] cut = concat(java.util.Arrays.copyOf(signed, i), bytes("\r\n" + MESSAGE));
+      // base64 padding is optional (RFC 6376 2.4): cutting only "=" leaves the same signature
+      boolean padding = new String(signed, i, fieldLength - i, StandardCharsets.US_ASCII).matches("=+");
+      what.add((padding ? "padding cut at " : "cut at ") + i);
+      results.add(verifier.verify(Buffer.buffer(cut)));
+    }
+    for (int i = 0; i < results.size(); i++) {
+      List<DkimOutcome> outcomes = await(results.get(i));
+      assertThat(outcomes).as(what.get(i)).hasSize(1);
+      // a change inside folding whitespace or of b= to an equivalent may still pass; anything else must not
+      if (outcomes.get(0).result() == DkimResult.PASS) {
+        assertThat(what.get(i)).as(outcomes.toString()).matches("(octet|padding cut at) .*");
+      }
+    }
+  }
+
   /** The message signed by {@link DkimSigner} with an Ed25519 and an RSA key of example.test. */
   private byte[] signedByUs() {
     DkimSigner signer = new DkimSigner(List.of(
