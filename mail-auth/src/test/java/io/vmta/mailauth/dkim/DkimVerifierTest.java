@@ -31,7 +31,7 @@ import org.xbill.DNS.Type;
 /**
  * The verifier against signatures of our signer and hand-made ones, keys served by a DNS server
  * in the test: every check of RFC 6376 6.1 and RFC 8301 gives its result, and bad input gives an
- * outcome. Interop with dkimpy is in {@link DkimpyInteropTest}, the RFC 8463 example in
+ * outcome. Interop with dkimpy and Mail::DKIM is in {@link DkimVerifierInteropTest}, the RFC 8463 example in
  * {@link Rfc8463ExampleTest}.
  */
 class DkimVerifierTest {

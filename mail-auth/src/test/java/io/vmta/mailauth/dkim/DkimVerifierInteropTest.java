@@ -28,13 +28,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Mail signed by dkimpy (Debian {@code python3-dkim}, the verifier everyone else is checked
- * against) verifies in {@link DkimVerifier}, with the keys served by a DNS server in the test, for
- * both algorithms and every canonicalization; one changed byte in the body or in a signed header
- * fails it. Skipped when dkimpy (with PyNaCl for Ed25519) is not installed; {@code .ci/run}
- * installs it.
+ * Mail signed by dkimpy (Debian {@code python3-dkim}) and by Mail::DKIM ({@code libmail-dkim-perl}),
+ * the implementations everyone else is checked against, verifies in {@link DkimVerifier} with the
+ * keys served by a DNS server in the test: dkimpy with both algorithms, every canonicalization and
+ * {@code l=}; Mail::DKIM with RSA (Debian 12's version cannot sign with Ed25519). One changed byte
+ * in the body or in a signed header fails it. Each signer's cases are skipped when it is not
+ * installed; {@code .ci/run} installs both.
  */
-class DkimpyInteropTest {
+class DkimVerifierInteropTest {
 
   private static final String PYTHON = "/usr/bin/python3";
   private static final String MESSAGE = String.join("\r\n",
@@ -61,11 +62,13 @@ class DkimpyInteropTest {
   private static Vertx vertx;
   private static FakeDnsServer dns;
   private static DkimVerifier verifier;
+  private static boolean hasDkimpy;
+  private static boolean hasMailDkim;
 
   @BeforeAll
   static void keys() throws Exception {
-    Assumptions.assumeTrue(runs(PYTHON, "-c", "import dkim, nacl"),
-        "python3-dkim (with python3-nacl) is not installed");
+    hasDkimpy = runs(PYTHON, "-c", "import dkim, nacl");
+    hasMailDkim = runs("perl", "-MMail::DKIM::Signer", "-e", "1");
     vertx = Vertx.vertx();
     dns = FakeDnsServer.start();
     verifier = new DkimVerifier(vertx, new DnsClient(vertx, List.of(dns.address()), Duration.ofSeconds(1)),
@@ -78,8 +81,10 @@ class DkimpyInteropTest {
         ed.length)));
     DkimTestKeys.publish(dns, "rsa1", "example.test", DkimTestKeys.record(DkimTestKeys.RSA.getPublic()));
     DkimTestKeys.publish(dns, "ed1", "example.test", DkimTestKeys.record(DkimTestKeys.ED.getPublic()));
-    try (InputStream in = DkimpyInteropTest.class.getResourceAsStream("/dkim/dkimpy-sign.py")) {
-      Files.copy(in, dir.resolve("dkimpy-sign.py"));
+    for (String script : List.of("dkimpy-sign.py", "mail-dkim-sign.pl")) {
+      try (InputStream in = DkimVerifierInteropTest.class.getResourceAsStream("/dkim/" + script)) {
+        Files.copy(in, dir.resolve(script));
+      }
     }
   }
 
@@ -104,14 +109,33 @@ class DkimpyInteropTest {
       "ed25519-sha256, relaxed/simple,  yes",
   })
   void signedByDkimpyVerifiesAndOneChangedByteFails(String algorithm, String canon, String length) throws Exception {
-    byte[] signed = dkimpySigned(algorithm, canon, length);
+    Assumptions.assumeTrue(hasDkimpy, "python3-dkim (with python3-nacl) is not installed");
     String selector = algorithm.startsWith("rsa") ? "rsa1" : "ed1";
+    String key = dir.resolve(algorithm.startsWith("rsa") ? "rsa.pem" : "ed.key").toString();
+    byte[] signed = signed(List.of(PYTHON, dir.resolve("dkimpy-sign.py").toString(), "{message}", key, selector,
+        "example.test", algorithm, canon, length));
+    check(signed, algorithm, selector, canon, length.equals("yes"));
+  }
 
+  @ParameterizedTest(name = "rsa-sha256 c={0}")
+  @CsvSource({"relaxed/simple", "relaxed/relaxed", "simple/simple", "simple/relaxed"})
+  void signedByMailDkimVerifiesAndOneChangedByteFails(String canon) throws Exception {
+    Assumptions.assumeTrue(hasMailDkim, "libmail-dkim-perl is not installed");
+    byte[] signed = signed(List.of("perl", dir.resolve("mail-dkim-sign.pl").toString(), "{message}",
+        dir.resolve("rsa.pem").toString(), "rsa1", "example.test", canon));
+    check(signed, "rsa-sha256", "rsa1", canon, false);
+  }
+
+  /** {@code signed} passes as signed by (algorithm, selector), and fails after one changed byte. */
+  private static void check(byte[] signed, String algorithm, String selector, String canon, boolean length)
+      throws Exception {
+    assertThat(new String(signed, StandardCharsets.UTF_8)).startsWith("DKIM-Signature: v=1; a=" + algorithm)
+        .contains("c=" + canon);
     DkimOutcome outcome = verify(signed);
     assertThat(outcome.result()).as(outcome.toString()).isEqualTo(DkimResult.PASS);
     assertThat(outcome).extracting(DkimOutcome::domain, DkimOutcome::selector, DkimOutcome::algorithm)
         .containsExactly("example.test", selector, algorithm);
-    assertThat(outcome.reason()).isEqualTo(length.equals("yes") ? "l=" + bodyLength(canon) : "");
+    assertThat(outcome.reason()).isEqualTo(length ? "l=" + bodyLength(canon) : "");
 
     assertThat(verify(replace(signed, "Hello Bob", "Hello Rob")))
         .extracting(DkimOutcome::result, DkimOutcome::reason).containsExactly(DkimResult.FAIL, reason(length,
@@ -121,8 +145,8 @@ class DkimpyInteropTest {
             "signature does not verify", canon));
   }
 
-  private static String reason(String length, String why, String canon) {
-    return length.equals("yes") ? why + "; l=" + bodyLength(canon) : why;
+  private static String reason(boolean length, String why, String canon) {
+    return length ? why + "; l=" + bodyLength(canon) : why;
   }
 
   /** The canonical body's length in octets, as dkimpy writes it in l=. */
@@ -140,19 +164,16 @@ class DkimpyInteropTest {
     return outcomes.get(0);
   }
 
-  /** {@link #MESSAGE} with the DKIM-Signature dkimpy made in front. */
-  private static byte[] dkimpySigned(String algorithm, String canon, String length) throws Exception {
+  /** {@link #MESSAGE} with the DKIM-Signature field that {@code command} prints in front. */
+  private static byte[] signed(List<String> command) throws Exception {
     Path message = Files.createTempFile(dir, "message-", ".eml");
     Files.write(message, bytes(MESSAGE));
-    String key = dir.resolve(algorithm.startsWith("rsa") ? "rsa.pem" : "ed.key").toString();
-    Process p = new ProcessBuilder(PYTHON, dir.resolve("dkimpy-sign.py").toString(), message.toString(), key,
-        algorithm.startsWith("rsa") ? "rsa1" : "ed1", "example.test", algorithm, canon, length)
+    Process p = new ProcessBuilder(command.stream().map(a -> a.replace("{message}", message.toString())).toList())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     byte[] field = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
-    assertThat(new String(field, StandardCharsets.US_ASCII)).startsWith("DKIM-Signature: v=1; a=" + algorithm)
-        .contains("c=" + canon).endsWith("\r\n");
+    assertThat(new String(field, StandardCharsets.US_ASCII)).endsWith("\r\n");
     return concat(field, bytes(MESSAGE));
   }
 
