@@ -175,6 +175,6 @@ record DkimKeyRecord(PublicKey key, boolean testing) {
     if (value == null) {
       return null;
     }
-    return List.of(value.toLowerCase(Locale.ROOT).strip().split("\\s*:\\s*"));
+    return TagList.split(value.toLowerCase(Locale.ROOT));
   }
 }

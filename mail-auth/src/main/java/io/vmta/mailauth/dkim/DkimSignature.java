@@ -97,7 +97,7 @@ record DkimSignature(String domain, String selector, DkimAlgorithm algorithm, bo
       throw DkimCheckException.permerror("empty b=");
     }
     String q = tags.value("q");
-    if (q != null && !List.of(q.toLowerCase(Locale.ROOT).split("\\s*:\\s*")).contains("dns/txt")) {
+    if (q != null && !TagList.split(q.toLowerCase(Locale.ROOT)).contains("dns/txt")) {
       throw DkimCheckException.permerror("q= without dns/txt");
     }
     String identityDomain = identityDomain(tags.value("i"), domain);
@@ -151,18 +151,12 @@ record DkimSignature(String domain, String selector, DkimAlgorithm algorithm, bo
   /** {@code h=}: field names separated by ":", lower case; From among them (RFC 6376 6.1.1). */
   private static List<String> signedHeaders(String h) throws DkimCheckException {
     List<String> names = new ArrayList<>();
-    int from = 0;
-    while (from <= h.length()) {
-      int colon = h.indexOf(':', from);
-      if (colon < 0) {
-        colon = h.length();
-      }
-      String name = h.substring(from, colon).strip().toLowerCase(Locale.ROOT);
-      if (name.isEmpty() || !name.chars().allMatch(ch -> ch >= 0x21 && ch <= 0x7e && ch != ':')) {
+    for (String item : TagList.split(h)) {
+      String name = item.toLowerCase(Locale.ROOT);
+      if (name.isEmpty() || !name.chars().allMatch(ch -> ch >= 0x21 && ch <= 0x7e)) {
         throw DkimCheckException.permerror("bad h=");
       }
       names.add(name);
-      from = colon + 1;
     }
     if (!names.contains("from")) {
       throw DkimCheckException.permerror("From not signed");
