@@ -200,6 +200,16 @@ class DkimVerifierTest {
         .isEqualTo(DkimResult.TEMPERROR);
   }
 
+  @Test
+  void aKeyNameTooLongForDnsIsAPermerror() throws Exception {
+    String label = "a".repeat(63);
+    String selector = String.join(".", label, label, label); // each fine alone, together over 255 octets
+    DkimOutcome o = one(sign(bytes(MESSAGE), RSA.getPrivate(), RSA_TAGS.replace("s=rsa1", "s=" + selector)
+        .replace("d=example.test", "d=" + label + ".test")));
+    assertThat(o).extracting(DkimOutcome::result, DkimOutcome::reason)
+        .containsExactly(DkimResult.PERMERROR, "key name is not a domain name");
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
       "v=DKIM1; k=rsa; p=                      | PERMERROR | key revoked (empty p=)",
