@@ -3,11 +3,16 @@ package io.vmta.mailauth.dkim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vmta.mailauth.dns.DnsClient;
+import io.vmta.mailauth.testing.FakeDnsServer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -15,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RFC 8463 Appendix A: signing its message with its keys reproduces its two signatures exactly
- * (Ed25519 and RSASSA-PKCS1-v1_5 are both deterministic), and its body hash.
+ * (Ed25519 and RSASSA-PKCS1-v1_5 are both deterministic), and its body hash; and the signed
+ * message verifies with the published keys.
  */
 class Rfc8463ExampleTest {
 
@@ -88,6 +94,45 @@ class Rfc8463ExampleTest {
     assertEquals("F45dVWDfMbQDGHJFlXUNB2HKfbCeLRyhDXgFpEL8GwpsRe0IeIixNTe3DhCVlUrSjV4BwcVcOF6+FF3Zo9Rpo1tFOeS9mPYQTnGd"
             + "aSGsgeefOsk2JzdA+L10TeYt9BgDfQNZtKdN1WO//KgIqXP7OdEFE4LjFYNcUxZQ4FADY+8=",
         Base64.getEncoder().encodeToString(sign(key, field)));
+  }
+
+  /** A.2: the RSA key record (the RFC splits it into these two strings). */
+  static final String[] RSA_RECORD = {
+      "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3id",
+      "Y6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9Pzo"
+          + "xZyVYLzBfO2EeC3Ip3G+2kryOTIKT+l/K4w3QIDAQAB"};
+
+  /**
+   * A.3: the signed message, both fields folded as the RFC prints them, verifies through
+   * {@link DkimVerifier} with A.2's key records served by DNS; a changed body fails both.
+   */
+  @Test
+  void theSignedMessageVerifies() throws Exception {
+    String signed = fieldWithoutB("ed25519-sha256", "brisbane")
+        + "/gCrinpcQOoIfuHNQIbq4pgh9kyIK3AQUdt9OdqQehSwhEIug4D11Bu\r\n sFa3bT3FY5OsU7ZbnKELq+eXdp1Q1Dw==\r\n"
+        + fieldWithoutB("rsa-sha256", "test")
+        + "F45dVWDfMbQDGHJFlXUNB2HKfbCeLRyhDXgFpEL8GwpsRe0IeIixNTe3DhCVlUrSjV4BwcVcOF6+FF3Zo9Rpo1tFOeS9mPYQTnGd\r\n"
+        + " aSGsgeefOsk2JzdA+L10TeYt9BgDfQNZtKdN1WO//KgIqXP7OdEFE4LjFYNcUxZQ4FADY+8=\r\n"
+        + MESSAGE;
+    Vertx vertx = Vertx.vertx();
+    try (FakeDnsServer dns = FakeDnsServer.start()) {
+      dns.txt("brisbane._domainkey.football.example.com", "v=DKIM1; k=ed25519; p=" + ED25519_PUBLIC);
+      dns.txt("test._domainkey.football.example.com", RSA_RECORD);
+      DkimVerifier verifier = new DkimVerifier(vertx, new DnsClient(vertx, List.of(dns.address()),
+          Duration.ofSeconds(1)), DkimVerifier.Limits.DEFAULT);
+
+      List<DkimOutcome> outcomes = DkimVerifierTest.await(verifier.verify(Buffer.buffer(signed.getBytes(
+          StandardCharsets.US_ASCII))));
+      assertEquals(List.of(
+          new DkimOutcome(DkimResult.PASS, "football.example.com", "brisbane", "ed25519-sha256", "/gCrinpc", ""),
+          new DkimOutcome(DkimResult.PASS, "football.example.com", "test", "rsa-sha256", "F45dVWDf", "")), outcomes);
+
+      outcomes = DkimVerifierTest.await(verifier.verify(Buffer.buffer(signed.replace("Hi.", "Hi!")
+          .getBytes(StandardCharsets.US_ASCII))));
+      assertEquals(List.of(DkimResult.FAIL, DkimResult.FAIL), outcomes.stream().map(DkimOutcome::result).toList());
+    } finally {
+      DkimVerifierTest.await(vertx.close());
+    }
   }
 
   /** The RFC's DKIM-Signature field as folded in A.3, up to {@code b=}. */
