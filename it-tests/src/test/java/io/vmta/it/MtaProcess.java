@@ -74,6 +74,9 @@ final class MtaProcess implements AutoCloseable {
         // destinations defer (4.4.3) instead of asking the system's resolvers.
         .put("relay", new JsonObject().put("dnsServers", new JsonArray().add("127.0.0.1:9"))
             .put("retry", new JsonObject().put("initialDelay", "1s")))
+        // The checks of incoming mail would ask that silent port and wait out their budget:
+        // off, but for the tests of the checks, which serve their DNS and turn them on.
+        .put("authentication", new JsonObject().put("spf", false).put("dkim", false).put("dmarc", false))
         .put("management", new JsonObject().put("host", "127.0.0.1").put("port", 0))
         .mergeIn(overrides);
     Path config = dir.resolve("mta.json");

@@ -44,9 +44,14 @@ public final class ServerFixture implements AutoCloseable {
   private static final io.vertx.core.net.SelfSignedCertificate CERT =
       io.vertx.core.net.SelfSignedCertificate.create("mx.example.test");
 
-  /** Options for a test server: loopback, port 0, a user and an alias in example.test. */
+  /**
+   * Options for a test server: loopback, port 0, a user and an alias in example.test, and the
+   * checks of incoming mail off, so that no DNS query leaves the machine (tests of the checks turn
+   * them on, with a FakeDnsServer).
+   */
   public static SmtpServerOptions defaults() {
     return new SmtpServerOptions()
+        .setAuthentication(new io.vmta.mailauth.AuthenticationOptions().setSpf(false).setDkim(false).setDmarc(false))
         .setTls(CERT.certificatePath(), CERT.privateKeyPath())
         .setListeners(java.util.List.of(new ListenerOptions("127.0.0.1", 0, ListenerMode.MX)))
         .setHostname("mx.example.test")
