@@ -47,21 +47,10 @@ final class SpfCheck {
     }
   }
 
-  /** Characters an expanded explanation keeps; the rest is cut (our bound, not the RFC's). */
-  static final int MAX_EXPLANATION_LENGTH = 1024;
-  /** An expansion longer than this keeps only its tail, which is all a 253-octet name can use. */
-  private static final int EXPANSION_TRIM_AT = 4096;
-  private static final int EXPANSION_KEEP = 1024;
-
   private final DnsClient dns;
   private final SpfLimits limits;
-  private final Clock clock;
   private final ClientAddress client;
-  private final String sender;
-  private final String local;
-  private final String senderDomain;
-  private final String helo;
-  private final String receiver;
+  private final MacroValues macros;
   private int terms;
   private int voids;
 
@@ -69,13 +58,8 @@ final class SpfCheck {
       String senderDomain, String helo, String receiver) {
     this.dns = dns;
     this.limits = limits;
-    this.clock = clock;
     this.client = new ClientAddress(client);
-    this.local = local;
-    this.senderDomain = senderDomain;
-    this.sender = local + "@" + senderDomain;
-    this.helo = helo;
-    this.receiver = receiver;
+    this.macros = new MacroValues(this.client, local, senderDomain, helo, receiver, clock);
   }
 
   /** check_host() of a valid domain name (section 4). */
@@ -319,45 +303,7 @@ final class SpfCheck {
    */
   private Future<String> expandDomain(MacroString spec, String domain) {
     Future<String> ptr = spec.needsPtr() ? ptrMacro(domain) : Future.succeededFuture("unknown");
-    return ptr.map(p -> SpfNames.lookupName(SpfNames.truncate(expand(spec, domain, p, false))));
-  }
-
-  /** Expands macros (7.3); explanations are cut at {@link #MAX_EXPLANATION_LENGTH}. */
-  private String expand(MacroString spec, String domain, String ptr, boolean explain) {
-    StringBuilder out = new StringBuilder();
-    for (MacroString.Token token : spec.tokens()) {
-      if (token instanceof MacroString.Literal literal) {
-        out.append(literal.text());
-      } else if (token instanceof MacroString.Macro macro) {
-        out.append(MacroString.transform(macro, value(macro.letter(), domain, ptr)));
-      }
-      if (explain && out.length() > MAX_EXPLANATION_LENGTH) {
-        out.setLength(MAX_EXPLANATION_LENGTH);
-        break;
-      }
-      if (!explain && out.length() > EXPANSION_TRIM_AT) {
-        // Only the last 253 octets can survive truncation (7.3); keep a margin for the label cut.
-        out.delete(0, out.length() - EXPANSION_KEEP);
-      }
-    }
-    return out.toString();
-  }
-
-  private String value(char letter, String domain, String ptr) {
-    return switch (letter) {
-      case 's' -> sender;
-      case 'l' -> local;
-      case 'o' -> senderDomain;
-      case 'd' -> domain;
-      case 'i' -> client.dotted();
-      case 'p' -> ptr;
-      case 'v' -> client.version();
-      case 'h' -> helo;
-      case 'c' -> client.readable();
-      case 'r' -> receiver;
-      case 't' -> Long.toString(clock.millis() / 1000);
-      default -> throw new IllegalStateException("macro letter " + letter);
-    };
+    return ptr.map(p -> SpfNames.lookupName(SpfNames.truncate(macros.expand(spec, domain, p, false))));
   }
 
   /**
@@ -387,7 +333,7 @@ final class SpfCheck {
         Future<String> ptr = text.needsPtr()
             ? ptrMacro(verdict.expDomain())
             : Future.succeededFuture("unknown");
-        return ptr.map(p -> expand(text, verdict.expDomain(), p, true));
+        return ptr.map(p -> macros.expand(text, verdict.expDomain(), p, true));
       });
     }).otherwise("");
   }
