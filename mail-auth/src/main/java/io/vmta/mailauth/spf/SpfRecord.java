@@ -64,8 +64,11 @@ record SpfRecord(List<Mechanism> mechanisms, MacroString redirect, MacroString e
         && (text.length() == 6 || text.charAt(6) == ' ');
   }
 
-  /** Parses a record that {@link #isSpf} accepted. */
+  /** Parses a record ({@link #isSpf} must accept it). */
   static SpfRecord parse(String text) throws SpfSyntaxException {
+    if (!isSpf(text)) {
+      throw new SpfSyntaxException("not an SPF record");
+    }
     List<Mechanism> mechanisms = new ArrayList<>();
     MacroString redirect = null;
     MacroString exp = null;
