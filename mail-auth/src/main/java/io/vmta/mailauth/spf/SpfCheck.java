@@ -117,7 +117,7 @@ final class SpfCheck {
           + domain, record.exp(), domain));
     }
     countTerm("redirect=" + record.redirect());
-    return expandDomain(record.redirect(), domain).compose(target -> {
+    return expandDomain(record.redirect(), domain, true).compose(target -> {
       if (target == null) {
         return Future.succeededFuture(Verdict.of(SpfResult.PERMERROR,
             "redirect=" + record.redirect() + " of " + domain + " is not a valid name"));
@@ -159,7 +159,7 @@ final class SpfCheck {
   private Future<Boolean> matches(Mechanism m, String domain) {
     Future<String> target = m.domain() == null
         ? Future.succeededFuture(domain)
-        : expandDomain(m.domain(), domain);
+        : expandDomain(m.domain(), domain, true);
     return target.compose(name -> {
       if (name == null) {
         if (m.kind() == Kind.INCLUDE) {
@@ -200,17 +200,33 @@ final class SpfCheck {
       for (Record r : records) {
         Name target = ((MXRecord) r).getTarget();
         if (!target.equals(Name.root)) {
-          hosts.add(addresses(target.toString(true), false).map(found -> anyWithin(found, m)));
+          hosts.add(addresses(target.toString(true), true).map(found -> anyWithin(found, m)));
         }
       }
-      return Future.join(hosts).transform(ar -> {
-        boolean hit = hosts.stream().anyMatch(f -> f.succeeded() && f.result());
-        if (hit || ar.succeeded()) {
-          return Future.succeededFuture(hit);
-        }
-        return Future.failedFuture(ar.cause());
-      });
+      // Every exchanger is looked up, as pyspf and Mail::SPF do: a failure of any (a void lookup
+      // past the limit, DNS trouble) decides, whether or not another exchanger matched.
+      return Future.join(hosts).transform(ar -> ar.succeeded()
+          ? Future.succeededFuture(hosts.stream().anyMatch(Future::result))
+          : Future.failedFuture(firstFailure(hosts)));
     });
+  }
+
+  /** The failure that decides among several: a permerror first, else the first in list order. */
+  private static Throwable firstFailure(List<? extends Future<?>> futures) {
+    Throwable first = null;
+    for (Future<?> f : futures) {
+      if (f.failed()) {
+        if (isPermanent(f.cause())) {
+          return f.cause();
+        }
+        first = first == null ? f.cause() : first;
+      }
+    }
+    return first;
+  }
+
+  private static boolean isPermanent(Throwable e) {
+    return e instanceof Abort abort && abort.verdict.result() == SpfResult.PERMERROR;
   }
 
   private boolean anyWithin(List<InetAddress> addresses, Mechanism m) {
@@ -258,24 +274,28 @@ final class SpfCheck {
 
   /**
    * The client's validated names (5.5): PTR names, at most {@code ptrNames}, whose addresses
-   * include the client's, in the order DNS gave them. A DNS error gives none.
+   * include the client's, in the order DNS gave them. A DNS error gives none; empty answers count
+   * as void lookups when {@code countVoid}, the names' address lookups included (as pyspf does).
    */
   private Future<List<String>> validatedNames(boolean countVoid) {
     return lookup(client.reverseName(), Type.PTR, countVoid)
-        .recover(e -> e instanceof Abort abort && abort.verdict.result() == SpfResult.PERMERROR
-            ? Future.failedFuture(e)
-            : Future.succeededFuture(List.of()))
+        .recover(e -> isPermanent(e) ? Future.failedFuture(e) : Future.succeededFuture(List.of()))
         .compose(records -> {
           List<String> names = records.stream()
               .limit(limits.ptrNames())
               .map(r -> ((PTRRecord) r).getTarget().toString(true))
               .toList();
           List<Future<Boolean>> checks = names.stream()
-              .map(n -> addresses(n, false)
+              .map(n -> addresses(n, countVoid)
                   .map(found -> found.contains(client.address()))
-                  .otherwise(false))
+                  .recover(e -> isPermanent(e)
+                      ? Future.failedFuture(e)
+                      : Future.succeededFuture(false)))
               .toList();
           return Future.join(checks).transform(ar -> {
+            if (ar.failed()) {
+              return Future.failedFuture(firstFailure(checks));
+            }
             List<String> validated = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
               if (checks.get(i).succeeded() && checks.get(i).result()) {
@@ -288,21 +308,22 @@ final class SpfCheck {
   }
 
   /** The {@code p} macro: the domain itself, a subdomain of it, any validated name, or "unknown". */
-  private Future<String> ptrMacro(String domain) {
-    return validatedNames(false).map(names -> names.stream()
+  private Future<String> ptrMacro(String domain, boolean countVoid) {
+    return validatedNames(countVoid).map(names -> names.stream()
         .filter(n -> n.equalsIgnoreCase(domain)).findFirst()
         .or(() -> names.stream().filter(n -> within(n, domain)).findFirst())
         .or(() -> names.stream().findFirst())
-        .orElse("unknown"))
-        .otherwise("unknown");
+        .orElse("unknown"));
   }
 
   /**
    * A domain-spec expanded with {@code domain} as {@code %{d}} and truncated to 253 octets; null
    * when the result is no name DNS can hold.
    */
-  private Future<String> expandDomain(MacroString spec, String domain) {
-    Future<String> ptr = spec.needsPtr() ? ptrMacro(domain) : Future.succeededFuture("unknown");
+  private Future<String> expandDomain(MacroString spec, String domain, boolean countVoid) {
+    Future<String> ptr = spec.needsPtr()
+        ? ptrMacro(domain, countVoid)
+        : Future.succeededFuture("unknown");
     return ptr.map(p -> SpfNames.lookupName(SpfNames.truncate(macros.expand(spec, domain, p, false))));
   }
 
@@ -315,7 +336,7 @@ final class SpfCheck {
     if (verdict.result() != SpfResult.FAIL || verdict.exp() == null) {
       return Future.succeededFuture("");
     }
-    return expandDomain(verdict.exp(), verdict.expDomain()).compose(name -> {
+    return expandDomain(verdict.exp(), verdict.expDomain(), false).compose(name -> {
       if (name == null) {
         return Future.succeededFuture("");
       }
@@ -331,7 +352,7 @@ final class SpfCheck {
           return Future.succeededFuture("");
         }
         Future<String> ptr = text.needsPtr()
-            ? ptrMacro(verdict.expDomain())
+            ? ptrMacro(verdict.expDomain(), false)
             : Future.succeededFuture("unknown");
         return ptr.map(p -> macros.expand(text, verdict.expDomain(), p, true));
       });

@@ -7,7 +7,8 @@ package io.vmta.mailauth.spf;
  *
  * @param dnsTerms         mechanisms and modifiers that query DNS (include, a, mx, ptr, exists,
  *                         redirect) per check, includes and redirects counted across records
- * @param voidLookups      lookups of a, mx, ptr and exists answering NXDOMAIN or no records
+ * @param voidLookups      lookups answering NXDOMAIN or no records while terms are evaluated
+ *                         (a, mx and its exchangers, ptr and its names, exists, %{p}); as pyspf
  * @param mxNames          MX records one {@code mx} mechanism may have (more: permerror)
  * @param ptrNames         PTR names looked at by one {@code ptr} mechanism or {@code %{p}} macro
  * @param maxRecordLength  characters of an SPF record (its strings joined); longer: permerror
