@@ -203,8 +203,8 @@ final class SpfCheck {
           hosts.add(addresses(target.toString(true), true).map(found -> anyWithin(found, m)));
         }
       }
-      // Every exchanger is looked up, as pyspf and Mail::SPF do: a failure of any (a void lookup
-      // past the limit, DNS trouble) decides, whether or not another exchanger matched.
+      // Every exchanger is looked up, as pyspf does: a failure of any (a void lookup past the
+      // limit, DNS trouble) decides, whether or not another exchanger matched.
       return Future.join(hosts).transform(ar -> ar.succeeded()
           ? Future.succeededFuture(hosts.stream().anyMatch(Future::result))
           : Future.failedFuture(firstFailure(hosts)));
