@@ -62,7 +62,7 @@ class Rfc7208SuiteTest {
           + " does; the suite expects pyspf's upper case in the explanation text");
 
   /** Each attempt at a silent (TIMEOUT) name; the resolver gives up after two attempts. */
-  private static final Duration DNS_TIMEOUT = Duration.ofMillis(200);
+  private static final Duration DNS_TIMEOUT = Duration.ofMillis(500);
 
   private static Vertx vertx;
   private static final List<FakeDnsServer> servers = new ArrayList<>();

@@ -50,7 +50,7 @@ class SpfGarbageTest {
     Vertx vertx = Vertx.vertx();
     try (FakeDnsServer dns = FakeDnsServer.start()) {
       SpfVerifier verifier = new SpfVerifier(
-          new DnsClient(vertx, List.of(dns.address()), Duration.ofMillis(200)), SpfLimits.DEFAULTS);
+          new DnsClient(vertx, List.of(dns.address()), Duration.ofMillis(500)), SpfLimits.DEFAULTS);
       dns.txt("loop.test", "v=spf1 include:loop.test").txt("g.test", "v=spf1 a mx ptr -all")
           .a("g.test", "192.0.2.10").mx("g.test", 0, "g.test").nxdomain("gone.test");
       Random random = new Random(4408);

@@ -33,7 +33,7 @@ class SpfVerifierTest {
   void start() {
     vertx = Vertx.vertx();
     dns = FakeDnsServer.start();
-    verifier = new SpfVerifier(new DnsClient(vertx, List.of(dns.address()), Duration.ofMillis(200)),
+    verifier = new SpfVerifier(new DnsClient(vertx, List.of(dns.address()), Duration.ofMillis(500)),
         SpfLimits.DEFAULTS);
   }
 
@@ -97,7 +97,7 @@ class SpfVerifierTest {
   @Test
   void configuredLimitsApply() {
     SpfVerifier strict = new SpfVerifier(
-        new DnsClient(vertx, List.of(dns.address()), Duration.ofMillis(200)),
+        new DnsClient(vertx, List.of(dns.address()), Duration.ofMillis(500)),
         new SpfLimits(2, 0, 1, 1, 64));
     dns.txt("three.test", "v=spf1 a:x.three.test a:y.three.test a:z.three.test ?all")
         .txt("void.test", "v=spf1 a:gone.void.test ?all")
