@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vmta.mailauth.dns.DnsAnswer;
 import io.vmta.mailauth.dns.DnsClient;
 import io.vmta.mailauth.dns.DnsQueries;
-import io.vmta.mailauth.dns.DnsResolutionException;
 import io.vmta.mailauth.spf.SpfRecord.Kind;
 import io.vmta.mailauth.spf.SpfRecord.Mechanism;
 import org.xbill.DNS.AAAARecord;

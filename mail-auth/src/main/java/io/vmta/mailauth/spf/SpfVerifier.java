@@ -20,6 +20,8 @@ import java.util.Objects;
  */
 public final class SpfVerifier {
 
+  /** Characters of an outcome's reason; it quotes DNS data, so it is also made printable ASCII. */
+  public static final int MAX_REASON_LENGTH = 200;
   /** A local-part or domain longer than this is not checked (outcome none); RFC 5321 allows 64 and 255. */
   public static final int MAX_IDENTITY_LENGTH = 1024;
 
@@ -58,7 +60,7 @@ public final class SpfVerifier {
     int at = identity.lastIndexOf('@');
     String local = at <= 0 ? "postmaster" : identity.substring(0, at);
     String rawDomain = at < 0 ? identity : identity.substring(at + 1);
-    String shown = shorten(rawDomain.toLowerCase(Locale.ROOT));
+    String shown = printable(rawDomain.toLowerCase(Locale.ROOT));
     if (local.length() > MAX_IDENTITY_LENGTH || rawDomain.length() > MAX_IDENTITY_LENGTH) {
       return Future.succeededFuture(new SpfOutcome(SpfResult.NONE, scope, shown,
           "identity too long to check"));
@@ -81,7 +83,7 @@ public final class SpfVerifier {
     return verdict
         .recover(e -> Future.succeededFuture(failure(e)))
         .compose(v -> check.explanation(v).map(text ->
-            new SpfOutcome(v.result(), scope, domain, v.reason(), text)));
+            new SpfOutcome(v.result(), scope, domain, printable(v.reason()), text)));
   }
 
   /** The verdict a failed evaluation stands for: its own, temperror for DNS, else temperror too. */
@@ -98,7 +100,16 @@ public final class SpfVerifier {
     return domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
   }
 
-  private static String shorten(String text) {
-    return text.length() <= 255 ? text : text.substring(0, 255);
+  /**
+   * The reason fit for a log line or a header comment: control and non-ASCII characters (which a
+   * hostile record may hold and a syntax error quotes) become '?', and it is cut.
+   */
+  static String printable(String reason) {
+    StringBuilder out = new StringBuilder(Math.min(reason.length(), MAX_REASON_LENGTH));
+    for (int i = 0; i < reason.length() && out.length() < MAX_REASON_LENGTH; i++) {
+      char c = reason.charAt(i);
+      out.append(c >= 0x20 && c <= 0x7e ? c : '?');
+    }
+    return out.toString();
   }
 }
