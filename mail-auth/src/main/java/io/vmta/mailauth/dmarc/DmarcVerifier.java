@@ -11,6 +11,7 @@ import io.vmta.mailauth.spf.SpfOutcome;
 import io.vmta.mailauth.spf.SpfResult;
 import io.vmta.smtp.core.Domain;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
@@ -47,7 +48,7 @@ public final class DmarcVerifier {
   /** The outcome for a message without one From domain ({@link FromDomain.Status}): permerror. */
   public static DmarcOutcome noFromDomain(FromDomain.Status status) {
     return DmarcOutcome.withoutPolicy(DmarcResult.PERMERROR, "",
-        "no single From domain: " + status.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        "no single From domain: " + status.name().toLowerCase(Locale.ROOT).replace('_', ' '));
   }
 
   /**

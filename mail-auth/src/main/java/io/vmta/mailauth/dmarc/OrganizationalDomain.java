@@ -1,6 +1,7 @@
 package io.vmta.mailauth.dmarc;
 
 import com.google.common.net.InternetDomainName;
+import io.vmta.smtp.core.Domain;
 import java.util.Locale;
 
 /**
@@ -49,12 +50,21 @@ public final class OrganizationalDomain {
     return previous < 0 ? d : d.substring(previous + 1);
   }
 
-  /** Lower case, no trailing dot; the empty string for null. */
+  /**
+   * Lower-case A-labels without a trailing dot, so that {@code B\u00fccher.example.} and
+   * {@code xn--bcher-kva.example} compare equal; a name IDNA refuses is only lower-cased; the empty
+   * string for null.
+   */
   static String normalize(String domain) {
     if (domain == null) {
       return "";
     }
     String d = domain.strip().toLowerCase(Locale.ROOT);
-    return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+    d = d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+    try {
+      return Domain.parse(d).ascii();
+    } catch (IllegalArgumentException e) {
+      return d;
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vmta.mailauth.dkim.FromDomain.Result;
 import io.vmta.mailauth.dkim.FromDomain.Status;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,5 +30,14 @@ class FromDomainTest {
     byte[] message = (text + "\r\n\r\nFrom: body@not-a-header.test\r\n").getBytes(StandardCharsets.UTF_8);
 
     assertThat(FromDomain.of(message)).isEqualTo(new Result(status, domain));
+  }
+
+  @Test
+  void aMegabyteFromFieldIsAnswered() {
+    String from = "From: " + "(c) a@example.org,\r\n ".repeat(50_000) + "b@example.org\r\n";
+    String others = "X-Filler: yes\r\n".repeat(20_000);
+    byte[] message = (others + from + "\r\nbody").getBytes(StandardCharsets.US_ASCII);
+
+    assertThat(FromDomain.of(message).status()).isEqualTo(Status.NOT_ONE_ADDRESS);
   }
 }

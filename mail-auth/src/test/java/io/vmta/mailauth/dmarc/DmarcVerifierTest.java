@@ -157,6 +157,14 @@ class DmarcVerifierTest {
   }
 
   @Test
+  void domainsAreComparedAsLowerCaseALabels() {
+    dns.txt("_dmarc.xn--bcher-kva.example", "v=DMARC1; p=reject; adkim=s");
+
+    assertThat(check("xn--bcher-kva.example", NO_SPF, dkim(DkimResult.PASS, "B\u00fccher.Example."))
+        .result()).isEqualTo(DmarcResult.PASS);
+  }
+
+  @Test
   void onlyAPassingSpfCheckOfMailFromCounts() {
     dns.txt("_dmarc.example.org", "v=DMARC1; p=reject");
 

@@ -24,6 +24,7 @@ class OrganizationalDomainTest {
       "a.b.example.test, example.test",
       "example.test, example.test",
       "xn--bcher-kva.example, xn--bcher-kva.example",
+      "mail.B\u00fccher.example, xn--bcher-kva.example",
   })
   void organizationalDomain(String domain, String expected) {
     assertThat(OrganizationalDomain.of(domain)).isEqualTo(expected);
