@@ -162,6 +162,15 @@ class MailAuthenticationTest {
   }
 
   @Test
+  void aSecondFromFieldCannotDodgeDmarc() throws Exception {
+    String two = "From: Someone <user@good.example>\r\n" + new String(message("other.example", "two-froms"),
+        StandardCharsets.UTF_8);
+
+    assertThat(send("user@other.example", two.getBytes(StandardCharsets.UTF_8)).code()).isEqualTo(550);
+    assertNothingDelivered("two-froms");
+  }
+
+  @Test
   void anAuthenticatedSubmissionIsNotChecked() throws Exception {
     try (TestSmtpClient c = mta.connect("submission")) {
       c.command("EHLO client.example.test");

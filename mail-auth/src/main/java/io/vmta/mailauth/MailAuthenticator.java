@@ -114,11 +114,12 @@ public final class MailAuthenticator {
     return Future.join(spfDone, dkimDone).transform(ignored -> {
       SpfOutcome spfOutcome = spfDone.result();
       List<DkimOutcome> dkimOutcomes = dkimDone.result();
+      FromDomain.Result from = options.isDmarc() ? FromDomain.of(content.getBytes()) : null;
       Future<DmarcOutcome> dmarcDone = options.isDmarc()
-          ? within(dmarc(content, spfOutcome, dkimOutcomes), deadline,
+          ? within(dmarc(from, spfOutcome, dkimOutcomes), deadline,
               () -> DmarcOutcome.withoutPolicy(DmarcResult.TEMPERROR, "", OUT_OF_TIME))
           : Future.succeededFuture();
-      return dmarcDone.map(dmarcOutcome -> verdict(content, spfOutcome, dkimOutcomes, dmarcOutcome));
+      return dmarcDone.map(dmarcOutcome -> verdict(content, from, spfOutcome, dkimOutcomes, dmarcOutcome));
     });
   }
 
@@ -134,28 +135,39 @@ public final class MailAuthenticator {
     return spf.check(client, mailFrom, helo, authservId);
   }
 
-  private Future<DmarcOutcome> dmarc(Buffer content, SpfOutcome spfOutcome, List<DkimOutcome> dkimOutcomes) {
-    FromDomain.Result from = FromDomain.of(content.getBytes());
+  private Future<DmarcOutcome> dmarc(FromDomain.Result from, SpfOutcome spfOutcome, List<DkimOutcome> dkimOutcomes) {
     if (from.status() != FromDomain.Status.FOUND) {
       return Future.succeededFuture(DmarcVerifier.noFromDomain(from.status()));
     }
     return dmarc.check(from.domain(), spfOutcome, dkimOutcomes == null ? List.of() : dkimOutcomes);
   }
 
-  private Verdict verdict(Buffer content, SpfOutcome spfOutcome, List<DkimOutcome> dkimOutcomes,
-      DmarcOutcome dmarcOutcome) {
+  private Verdict verdict(Buffer content, FromDomain.Result from, SpfOutcome spfOutcome,
+      List<DkimOutcome> dkimOutcomes, DmarcOutcome dmarcOutcome) {
     String header = AuthenticationResults.of(authservId).spf(spfOutcome).dkim(dkimOutcomes)
         .dmarc(dmarcOutcome).toHeader();
     byte[] bytes = content.getBytes();
     byte[] kept = AuthenticationResults.removeOwn(bytes, authservId);
-    return new Verdict(action(dmarcOutcome), Buffer.buffer(header.getBytes(StandardCharsets.US_ASCII)),
+    return new Verdict(action(from, dmarcOutcome), Buffer.buffer(header.getBytes(StandardCharsets.US_ASCII)),
         kept == bytes ? content : Buffer.buffer(kept), summary(spfOutcome, dkimOutcomes, dmarcOutcome));
   }
 
-  /** The domain's disposition, bounded by {@code dmarcFailure}; a DMARC temperror per {@code tempFailure}. */
-  private Action action(DmarcOutcome outcome) {
+  /**
+   * The domain's disposition, bounded by {@code dmarcFailure}; a DMARC temperror per
+   * {@code tempFailure}. A message with several From fields has no domain DMARC could check, and
+   * is the classic way around it: refused like a failure under {@code p=reject} (RFC 7489 6.6.1).
+   * A message with no usable From domain is accepted with {@code dmarc=permerror}.
+   */
+  private Action action(FromDomain.Result from, DmarcOutcome outcome) {
     if (outcome == null) {
       return Action.ACCEPT;
+    }
+    if (from != null && from.status() == FromDomain.Status.SEVERAL_FROM_FIELDS) {
+      return switch (options.getDmarcFailure()) {
+        case REJECT -> Action.REJECT;
+        case QUARANTINE -> Action.QUARANTINE;
+        case NONE -> Action.ACCEPT;
+      };
     }
     if (outcome.result() == DmarcResult.TEMPERROR) {
       return options.getTempFailure() == TempFailure.DEFER ? Action.DEFER : Action.ACCEPT;

@@ -16,6 +16,7 @@ import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.mailauth.AuthenticationOptions;
 import io.vmta.mailauth.MailAuthenticator;
 import io.vmta.mailauth.dkim.DkimSigner;
+import io.vmta.mailauth.dmarc.OrganizationalDomain;
 import io.vmta.mailauth.dns.DnsClient;
 import io.vmta.mailauth.dns.DnsServers;
 import io.vmta.smtp.server.impl.ServerContext;
@@ -91,7 +92,12 @@ public class SmtpServerVerticle extends VerticleBase {
     KeyCertOptions keyCert = keyCert(options);
     // Key files are read on a worker; a key that does not load fails the start (MtaVerticle
     // and check-config load them first and name the key at fault).
-    Future<?> all = vertx.executeBlocking(() -> DkimSigner.load(options.getDkim()))
+    Future<?> all = vertx.executeBlocking(() -> {
+          if (options.getAuthentication().isDmarc()) {
+            OrganizationalDomain.load(); // the Public Suffix List's first build, off the event loops
+          }
+          return DkimSigner.load(options.getDkim());
+        })
         .onSuccess(dkim -> ctx = new ServerContext(vertx, options, auth, dkim, checks(options)));
     for (ListenerOptions listener : options.getListeners()) {
       all = all.compose(v -> listen(options, listener, keyCert));
