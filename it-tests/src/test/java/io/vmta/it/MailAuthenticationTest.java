@@ -105,6 +105,17 @@ class MailAuthenticationTest {
   }
 
   @Test
+  void aOneByteChangeToASignedHeaderFailsDkimWhileAlignedSpfStillPassesDmarc() throws Exception {
+    byte[] signed = dkimpySigned(message("good.example", "changed-header"));
+    String text = new String(signed, StandardCharsets.UTF_8).replace("Subject: checks", "Subject: chucks");
+
+    assertThat(send("user@good.example", text.getBytes(StandardCharsets.UTF_8)).code()).isEqualTo(250);
+
+    String results = results(delivered("changed-header"));
+    assertThat(results).contains("spf=pass", "dkim=fail", "header.d=good.example", "dmarc=pass");
+  }
+
+  @Test
   void pQuarantineGoesToTheJunkFolder() throws Exception {
     assertThat(send("user@other.example", message("quarantine.example", "to-junk")).code()).isEqualTo(250);
 

@@ -133,6 +133,24 @@ public class MtaOptions extends JsonOptions {
     return this;
   }
 
+  /**
+   * The DNS servers of every lookup ({@code dns.servers}), as {@code host:port}; empty: the system's
+   * resolvers.
+   */
+  public List<String> getDnsServers() {
+    return server.getDnsServers();
+  }
+
+  /**
+   * Sets the DNS servers of both the checks of incoming mail and the relay; set them here rather
+   * than on one part, so that the configuration written back reads the same.
+   */
+  public MtaOptions setDnsServers(List<String> servers) {
+    server.setDnsServers(servers);
+    relay.setDnsServers(server.getDnsServers());
+    return this;
+  }
+
   /** Sets hostname, domains and aliases of both the server and the queue. */
   public MtaOptions setLocal(LocalMailOptions local) {
     server.setLocal(local);
