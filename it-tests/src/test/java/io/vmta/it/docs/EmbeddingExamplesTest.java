@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mail.MailMessage;
+import io.vmta.mailauth.testing.FakeDnsServer;
 import io.vmta.mta.MtaVerticle;
 import io.vmta.mta.config.MtaOptions;
 import io.vmta.smtp.core.queue.QueueAddresses;
@@ -62,6 +63,8 @@ class EmbeddingExamplesTest {
   @Test
   void serverWithYourOwnQueue() throws Exception {
     BlockingQueue<QueuedMessage> store = new LinkedBlockingQueue<>();
+    FakeDnsServer dns = FakeDnsServer.start();
+    String resolver = "127.0.0.1:" + dns.address().getPort();
     // tag::server-only[]
     QueuedMessageCodec.register(vertx);
     MessageConsumer<QueuedMessage> queue = vertx.eventBus().<QueuedMessage>consumer(QueueAddresses.SUBMIT, msg -> {
@@ -75,7 +78,8 @@ class EmbeddingExamplesTest {
         .setHostname("mx.example.test")
         .setDomains(List.of("example.test"))
         .setLocalUsers(List.of("alice@example.test"))
-        .setListeners(List.of(new ListenerOptions("127.0.0.1", 0, ListenerMode.MX)));
+        .setListeners(List.of(new ListenerOptions("127.0.0.1", 0, ListenerMode.MX)))
+        .setDnsServers(List.of(resolver)); // asked by the SPF, DKIM and DMARC checks; default: the system's
     SmtpServerVerticle server = new SmtpServerVerticle(options);
     Future<String> deployed = queue.completion().compose(v -> vertx.deployVerticle(server));
     // end::server-only[]
@@ -96,8 +100,10 @@ class EmbeddingExamplesTest {
     assertThat(message).isNotNull();
     assertThat(message.envelope().sender()).isEqualTo("sender@example.org");
     assertThat(message.envelope().recipients()).containsExactly("alice@example.test");
+    dns.close();
     assertThat(message.content().toString(StandardCharsets.UTF_8))
-        .startsWith("Received: ").contains("Subject: embedded server\r\n\r\nHello.\r\n");
+        .startsWith("Authentication-Results: mx.example.test;")
+        .contains("spf=none", "\r\nReceived: ", "Subject: embedded server\r\n\r\nHello.\r\n");
     assertThat(reply).isEqualTo("250 2.0.0 Ok: queued as " + message.envelope().id());
   }
 
