@@ -9,6 +9,7 @@ import io.vmta.smtp.core.config.JsonOptions;
 import io.vmta.smtp.core.config.Names;
 import io.vmta.smtp.core.local.Cidr;
 import io.vmta.smtp.relay.client.ClientOptions;
+import io.vmta.smtp.relay.client.TlsLevel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,6 +187,21 @@ public final class RelayOptions extends JsonOptions {
    */
   public RelayTlsOptions.Match tlsPolicy(String domain) {
     return tls.lookup(domain, requireTls);
+  }
+  /**
+   * The TLS level the relay applies now to mail for {@code domain}, and what decided it: the
+   * smarthost's settings when there is one (the policy belongs to the next hop), else
+   * {@link #tlsPolicy(String)}.
+   */
+  public RelayTlsOptions.Match appliedTlsPolicy(String domain) {
+    if (smarthost == null) {
+      return tlsPolicy(domain);
+    }
+    if (smarthost.tls() == Smarthost.Tls.NONE) {
+      return new RelayTlsOptions.Match(TlsLevel.NONE, "relay.smarthost.tls");
+    }
+    return smarthost.tlsVerify() ? new RelayTlsOptions.Match(TlsLevel.VERIFY, "relay.smarthost")
+        : new RelayTlsOptions.Match(TlsLevel.ENCRYPT, "relay.smarthost.tlsVerify");
   }
   /** {@code relay.tls}: the extra CAs and the TLS level per destination. */
   public RelayTlsOptions getTls() { return tls; }

@@ -154,8 +154,7 @@ public final class SmtpTransport implements Transport {
       });
     }
     // The smarthost is verified (and only then gets the password) unless tlsVerify is false.
-    TlsLevel level = smarthost.tls() == Smarthost.Tls.NONE ? TlsLevel.NONE
-        : smarthost.tlsVerify() ? TlsLevel.VERIFY : TlsLevel.ENCRYPT;
+    TlsLevel level = options.appliedTlsPolicy(domain).level();
     ClientOptions client = new ClientOptions(options.getClient())
         .setUsername(smarthost.username())
         .setPassword(smarthost.password())
