@@ -59,11 +59,13 @@ class OutboundTlsTest {
     deliveries.addAppender(logs);
     levelBefore = deliveries.getLevel();
     deliveries.setLevel(Level.INFO);  // logback-test.xml lets only errors through
+    deliveries.setAdditive(false);  // ... into the console: these lines go to the list only
   }
 
   @AfterEach
   void stop() {
     deliveries.setLevel(levelBefore);
+    deliveries.setAdditive(true);
     deliveries.detachAppender(logs);
     dns.close();
     await(vertx.close());

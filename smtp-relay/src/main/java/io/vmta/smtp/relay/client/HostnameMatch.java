@@ -34,6 +34,9 @@ final class HostnameMatch {
     if (reference.startsWith("[") && reference.endsWith("]")) {
       reference = reference.substring(1, reference.length() - 1);
     }
+    if (reference.isEmpty()) {
+      return false;
+    }
     if (isIpLiteral(reference)) {
       return ipMatches(cert, reference);
     }
@@ -65,7 +68,12 @@ final class HostnameMatch {
   }
 
   private static boolean ipMatches(X509Certificate cert, String reference) {
-    InetAddress want = Cidr.parseAddress(reference);
+    InetAddress want;
+    try {
+      want = Cidr.parseAddress(reference);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
     for (String ip : names(cert, IP_ADDRESS)) {
       try {
         if (Cidr.parseAddress(ip).equals(want)) {

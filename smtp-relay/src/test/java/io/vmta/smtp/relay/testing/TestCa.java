@@ -63,6 +63,23 @@ public final class TestCa {
         throw new IllegalStateException(e);
       }
     }
+
+    /** Writes the chain (leaf, then the CA) and the PKCS#8 key as PEM, for a server outside the JVM. */
+    public void writePem(Path chainFile, Path keyFile) {
+      try {
+        Files.writeString(chainFile, pem("CERTIFICATE", certificate.getEncoded()) + pem("CERTIFICATE", issuer.getEncoded()),
+            StandardCharsets.US_ASCII);
+        Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded()), StandardCharsets.US_ASCII);
+      } catch (GeneralSecurityException | IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
   }
 
   private TestCa(String name, KeyPair keys, X509Certificate certificate) {
@@ -135,10 +152,7 @@ public final class TestCa {
   /** Writes the CA certificate as PEM into {@code file} (with a comment line, as bundles have). */
   public Path writePem(Path file) {
     try {
-      String pem = "# " + name + "\n-----BEGIN CERTIFICATE-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
-          + "\n-----END CERTIFICATE-----\n";
-      Files.writeString(file, pem, StandardCharsets.US_ASCII);
+      Files.writeString(file, "# " + name + "\n" + pem("CERTIFICATE", certificate.getEncoded()), StandardCharsets.US_ASCII);
       return file;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException(e);
