@@ -178,6 +178,16 @@ class SmarthostTest {
   }
 
   @Test
+  void aCaFileWithoutACertificateStopsTheStartNamingTheKey() throws Exception {
+    java.nio.file.Path junk = java.nio.file.Files.writeString(dir.resolve("junk.pem"), "no certificate\n");
+    RelayOptions options = new RelayOptions().setDnsServers(List.of("127.0.0.1:9"))
+        .setTls(new RelayTlsOptions().setCaFile(junk.toString()));
+    Throwable failure = vertx.deployVerticle(new RelayVerticle(options)).toCompletionStage().toCompletableFuture()
+        .handle((id, e) -> e).get(30, TimeUnit.SECONDS);
+    assertThat(failure).hasMessageContaining("relay.tls.caFile").hasMessageContaining("holds no PEM certificate");
+  }
+
+  @Test
   void aVerifiedSmarthostGetsNoWarning() {
     Logger logger = (Logger) LoggerFactory.getLogger(RelayVerticle.class);
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
