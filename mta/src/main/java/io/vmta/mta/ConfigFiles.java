@@ -36,13 +36,15 @@ final class ConfigFiles {
   /**
    * Everything start-up reads before it binds a port: the file (or the embedded defaults when
    * {@code file} is null), the users file ({@link ConfigLoader#loadUsers}), the configured TLS
-   * certificate and key, each readable and together a usable pair, and the DKIM keys. A {@link ConfigException}
+   * certificate and key, each readable and together a usable pair, the DKIM keys and the CAs of
+   * {@code relay.tls.caFile}. A {@link ConfigException}
    * naming the key when one of them is bad.
    */
   static Checked check(Path file) {
     return onVertx(vertx -> (file == null ? Future.succeededFuture(ConfigLoader.defaults()) : ConfigLoader.load(vertx, file))
         .compose(options -> ConfigLoader.checkTls(vertx, options.getServer())
             .compose(v -> ConfigLoader.checkDkim(vertx, options.getServer()))
+            .compose(v -> ConfigLoader.checkRelayTls(vertx, options))
             .compose(v -> ConfigLoader.loadUsers(vertx, options))
             .map(users -> new Checked(options, users))
             // Named like the errors of ConfigLoader.load: "mta.yaml: users: ...".

@@ -10,7 +10,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vmta.mta.config.ManagementOptions;
+import io.vmta.smtp.core.config.ConfigException;
+import io.vmta.smtp.core.config.Names;
 import io.vmta.smtp.core.queue.QueueAddresses;
+import io.vmta.smtp.relay.RelayOptions;
+import io.vmta.smtp.relay.RelayTlsOptions;
 import io.vmta.smtp.server.SmtpServerVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +27,8 @@ import java.util.function.BooleanSupplier;
  * The management HTTP endpoint, on every node: {@code GET /health} of this node's parts
  * ({@link NodeParts}), queue administration answered by this node's queue over
  * {@code mta.queue.admin} (503 on a node without one), and {@code GET /metrics}, the Prometheus
- * text exposition of {@link MtaMetrics}. Loopback only by default; on any other address every
+ * text exposition of {@link MtaMetrics}, and {@code GET /tls-policy/<domain>}, the outbound TLS
+ * level for a domain and where it came from. Loopback only by default; on any other address every
  * request needs {@code Authorization: Bearer <management.token>}.
  */
 public class ManagementVerticle extends VerticleBase {
@@ -38,6 +43,7 @@ public class ManagementVerticle extends VerticleBase {
   private final ManagementOptions options;
   private final MtaMetrics metrics;
   private final NodeParts parts;
+  private final RelayOptions relay;
   private HttpServer server;
   private volatile int actualPort = -1;
 
@@ -66,9 +72,15 @@ public class ManagementVerticle extends VerticleBase {
 
   /** With {@code GET /metrics} answered from {@code metrics} (none when null), for a node with {@code parts}. */
   public ManagementVerticle(ManagementOptions options, MtaMetrics metrics, NodeParts parts) {
+    this(options, metrics, parts, null);
+  }
+
+  /** As above, with {@code GET /tls-policy/<domain>} answered from {@code relay} (none when null). */
+  public ManagementVerticle(ManagementOptions options, MtaMetrics metrics, NodeParts parts, RelayOptions relay) {
     this.options = new ManagementOptions(options);
     this.metrics = metrics;
     this.parts = parts;
+    this.relay = relay == null ? null : new RelayOptions(relay);
   }
 
   /** The bound port (useful with port 0); -1 before start. */
@@ -103,6 +115,9 @@ public class ManagementVerticle extends VerticleBase {
     router.delete("/queue/:id").handler(this::delete);
     if (metrics != null) {
       router.get("/metrics").handler(this::metrics);
+    }
+    if (relay != null) {
+      router.get("/tls-policy/:domain").handler(this::tlsPolicy);
     }
     router.route().last().handler(ctx -> error(ctx, 404, "not found"));
     return vertx.createHttpServer().requestHandler(router).listen(options.getPort(), options.getHost())
@@ -149,6 +164,24 @@ public class ManagementVerticle extends VerticleBase {
     vertx.executeBlocking(metrics::scrape, false)
         .onSuccess(text -> ctx.response().setStatusCode(200).putHeader("Content-Type", PROMETHEUS_CONTENT_TYPE).end(text))
         .onFailure(e -> error(ctx, 500, "metrics unavailable"));
+  }
+
+  /**
+   * The TLS level the relay would apply now to mail for the domain, and where it came from:
+   * {@code {"domain", "level", "effective", "source"}}; {@code effective} differs from
+   * {@code level} for {@code dane} (acts as {@code may} until DANE exists).
+   */
+  private void tlsPolicy(RoutingContext ctx) {
+    String domain;
+    try {
+      domain = Names.domain(ctx.pathParam("domain"), "domain");
+    } catch (ConfigException e) {
+      error(ctx, 400, "not a domain name");
+      return;
+    }
+    RelayTlsOptions.Match match = relay.appliedTlsPolicy(domain);
+    json(ctx, 200, new JsonObject().put("domain", domain).put("level", match.level().jsonName())
+        .put("effective", match.level().effective().jsonName()).put("source", match.source()));
   }
 
   private void list(RoutingContext ctx) {

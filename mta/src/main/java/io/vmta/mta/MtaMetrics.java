@@ -30,7 +30,12 @@ import java.util.function.IntSupplier;
  * {@code vmta_messages_deferred_total} (deferred), {@code vmta_messages_bounced_total} (bounced
  * or expired), kept from this node's {@code mta.events}; the histogram
  * {@code vmta_delivery_delay_seconds{outcome=sent|bounced|expired}} (receipt to final outcome, per
- * recipient, from the events' {@code delay}); and the gauge {@code vmta_queue_size}, read from the
+ * recipient, from the events' {@code delay});
+ * {@code vmta_relay_tls_deliveries_total{level, trust, outcome}}, the remote delivery attempts per
+ * recipient by TLS level asked for ({@code none}, {@code may}, {@code encrypt}, {@code verify},
+ * {@code dane}), how the peer was authenticated ({@code verified}, {@code trusted},
+ * {@code untrusted}, or {@code none} without TLS) and outcome ({@code sent}, {@code deferred},
+ * {@code bounced}, {@code expired}); and the gauge {@code vmta_queue_size}, read from the
  * queue itself (so messages recovered from the spool at start-up are in it). The SMTP meters (on
  * a node with listeners, {@link #followServers}), by listener {@code mode}: the gauge
  * {@code vmta_smtp_connections}, {@code vmta_smtp_connections_refused_total} and
@@ -53,6 +58,9 @@ public final class MtaMetrics {
       Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
       Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2),
       Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1), Duration.ofDays(2), Duration.ofDays(5)};
+
+  /** The outcomes of a delivery attempt in {@code mta.events}. */
+  private static final java.util.Set<String> OUTCOMES = java.util.Set.of("sent", "deferred", "bounced", "expired");
 
   private final PrometheusMeterRegistry registry;
   private QueueMeters queue;
@@ -164,6 +172,13 @@ public final class MtaMetrics {
         case "bounced", "expired" -> bounced.increment();
         default -> {
         }
+      }
+      if (event.getValue("tlsLevel") instanceof String level && OUTCOMES.contains(type)) {
+        Counter.builder("vmta.relay.tls.deliveries")
+            .description("Remote delivery attempts per recipient by TLS level, peer authentication and outcome")
+            .tag("level", level).tag("trust", String.valueOf(event.getValue("tlsTrust", "none")))
+            .tag("outcome", type)
+            .register(registry).increment();
       }
       Timer timer = delays.get(type);
       if (timer != null && event.getValue("delay") instanceof Number seconds) {

@@ -162,7 +162,7 @@ public class MtaVerticle extends VerticleBase {
         ? () -> !servers.isEmpty() && servers.stream().allMatch(SmtpServerVerticle::isListening)
         : null;
     management = new ManagementVerticle(options.getManagement(), metrics,
-        new ManagementVerticle.NodeParts(listeners, roles.contains(ClusterRole.RELAY)));
+        new ManagementVerticle.NodeParts(listeners, roles.contains(ClusterRole.RELAY)), options.getRelay());
     return vertx.deployVerticle(management).onSuccess(parts::add);
   }
 

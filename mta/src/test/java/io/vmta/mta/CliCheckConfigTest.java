@@ -149,4 +149,17 @@ class CliCheckConfigTest {
       cert.delete();
     }
   }
+
+  @Test
+  void aCaFileIsResolvedNextToTheConfigurationAndMustHoldACertificate() throws IOException {
+    write("ca.pem", "no certificate in here\n");
+    Path config = write("ca.json", "{\"relay\": {\"tls\": {\"caFile\": \"ca.pem\"}}}");
+    assertThat(refused(CliRunner.run("check-config", "--config", config.toString())))
+        .startsWith("vmta: " + config + ": relay.tls.caFile: " + dir.resolve("ca.pem") + " holds no PEM certificate");
+    CliRunner.Result run = CliRunner.run("run", "--config", config.toString());
+    assertThat(refused(run)).startsWith("vmta: " + config + ": relay.tls.caFile: ");
+    Path missing = write("missing.json", "{\"relay\": {\"tls\": {\"caFile\": \"missing.pem\"}}}");
+    assertThat(refused(CliRunner.run("check-config", "--config", missing.toString())))
+        .contains("relay.tls.caFile: no such file: " + dir.resolve("missing.pem"));
+  }
 }

@@ -12,6 +12,11 @@ import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.core.config.ConfigException;
 import io.vmta.mta.config.ManagementOptions;
 import io.vmta.smtp.core.queue.QueueAddresses;
+import io.vmta.smtp.relay.RelayOptions;
+import io.vmta.smtp.relay.RelayTlsOptions;
+import io.vmta.smtp.relay.Smarthost;
+import io.vmta.smtp.relay.client.TlsLevel;
+import java.util.Map;
 import io.vmta.smtp.server.ListenerMode;
 import io.vmta.smtp.server.SmtpServerStats;
 import org.junit.jupiter.api.AfterEach;
@@ -68,6 +73,37 @@ class ManagementVerticleTest {
   private ManagementVerticle deploy(ManagementVerticle management) {
     await(vertx.deployVerticle(management));
     return management;
+  }
+
+  @Test
+  void tlsPolicyShowsTheLevelAndWhereItCameFrom() {
+    RelayOptions relay = new RelayOptions().setRequireTls(List.of("bank.example"))
+        .setTls(new RelayTlsOptions().setPolicy(Map.of(".example.org", TlsLevel.VERIFY, "dane.example", TlsLevel.DANE)));
+    int port = deploy(new ManagementVerticle(new ManagementOptions().setPort(0), null,
+        ManagementVerticle.NodeParts.QUEUE_ONLY, relay)).actualPort();
+    assertThat(call(HttpMethod.GET, port, "/tls-policy/MX.Example.Org").json()).isEqualTo(new JsonObject()
+        .put("domain", "mx.example.org").put("level", "verify").put("effective", "verify")
+        .put("source", "relay.tls.policy[.example.org]"));
+    assertThat(call(HttpMethod.GET, port, "/tls-policy/bank.example").json().getString("source"))
+        .isEqualTo("relay.requireTls[bank.example]");
+    assertThat(call(HttpMethod.GET, port, "/tls-policy/dane.example").json().getMap())
+        .containsEntry("level", "dane").containsEntry("effective", "may");
+    assertThat(call(HttpMethod.GET, port, "/tls-policy/other.example").json().getMap())
+        .containsEntry("level", "may").containsEntry("source", "default");
+    assertThat(call(HttpMethod.GET, port, "/tls-policy/not%20a%20domain").status()).isEqualTo(400);
+
+    RelayOptions smarthost = new RelayOptions(relay)
+        .setSmarthost(new Smarthost("smtp.provider.example", 587, Smarthost.Tls.STARTTLS, null, null, false));
+    int second = deploy(new ManagementVerticle(new ManagementOptions().setPort(0), null,
+        ManagementVerticle.NodeParts.QUEUE_ONLY, smarthost)).actualPort();
+    assertThat(call(HttpMethod.GET, second, "/tls-policy/mx.example.org").json().getMap())
+        .containsEntry("level", "encrypt").containsEntry("source", "relay.smarthost.tlsVerify");
+  }
+
+  @Test
+  void withoutRelayOptionsThereIsNoTlsPolicy() {
+    int port = deploy(new ManagementVerticle(new ManagementOptions().setPort(0), null)).actualPort();
+    assertThat(call(HttpMethod.GET, port, "/tls-policy/example.org").status()).isEqualTo(404);
   }
 
   @Test

@@ -64,6 +64,27 @@ class MtaMetricsTest {
   }
 
   @Test
+  void remoteOutcomesAreCountedByTlsLevelAndPeerTrust() {
+    MtaMetrics metrics = new MtaMetrics(registry);
+    await(metrics.followQueue(vertx, () -> 0));
+    metrics.onEvent(outcome("sent", 1).put("tlsLevel", "verify").put("tlsTrust", "verified"));
+    metrics.onEvent(outcome("sent", 1).put("tlsLevel", "verify").put("tlsTrust", "verified"));
+    metrics.onEvent(outcome("deferred", 1).put("tlsLevel", "verify").put("tlsTrust", "trusted"));
+    metrics.onEvent(outcome("deferred", 1).put("tlsLevel", "encrypt").put("tlsTrust", "none"));
+    metrics.onEvent(outcome("expired", 1).put("tlsLevel", "encrypt").put("tlsTrust", "none"));
+    metrics.onEvent(outcome("sent", 1).put("tlsLevel", "may").put("tlsTrust", "untrusted"));
+    metrics.onEvent(outcome("sent", 1)); // local delivery: no TLS, not counted here
+    Map<String, String> s = samples(metrics.scrape());
+    String name = "vmta_relay_tls_deliveries_total";
+    assertThat(s).containsEntry(name + "{level=\"verify\",outcome=\"sent\",trust=\"verified\"}", "2.0")
+        .containsEntry(name + "{level=\"verify\",outcome=\"deferred\",trust=\"trusted\"}", "1.0")
+        .containsEntry(name + "{level=\"encrypt\",outcome=\"deferred\",trust=\"none\"}", "1.0")
+        .containsEntry(name + "{level=\"encrypt\",outcome=\"expired\",trust=\"none\"}", "1.0")
+        .containsEntry(name + "{level=\"may\",outcome=\"sent\",trust=\"untrusted\"}", "1.0");
+    assertThat(s.keySet().stream().filter(k -> k.startsWith(name))).hasSize(5);
+  }
+
+  @Test
   void theQueueGaugeReadsTheQueueNotTheEvents() {
     AtomicInteger size = new AtomicInteger(3);
     MtaMetrics metrics = new MtaMetrics(registry);

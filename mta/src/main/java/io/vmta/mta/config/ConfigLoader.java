@@ -10,6 +10,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.auth.UsersFile;
 import io.vmta.smtp.core.config.ConfigException;
+import io.vmta.smtp.relay.RelayTlsOptions;
+import io.vmta.smtp.relay.client.PeerVerifier;
 import io.vmta.smtp.server.SmtpServerOptions;
 import io.vmta.mailauth.dkim.DkimOptions;
 import io.vmta.mailauth.dkim.DkimSigner;
@@ -38,8 +40,8 @@ public final class ConfigLoader {
   /**
    * Loads and validates a configuration file.
    *
-   * <p>Relative {@code users}, {@code tls.certPath}, {@code tls.keyPath} and
-   * {@code dkim.keys[].keyPath} are resolved against
+   * <p>Relative {@code users}, {@code tls.certPath}, {@code tls.keyPath},
+   * {@code dkim.keys[].keyPath} and {@code relay.tls.caFile} are resolved against
    * the file's directory, so the options returned hold absolute paths. A users file or TLS file
    * that is named in the file but missing is an error; the default users file may be missing.
    * Every failure is a {@link ConfigException} with one line starting with the file name.
@@ -70,7 +72,14 @@ public final class ConfigLoader {
           DkimOptions dkim = tls.getDkim();
           tls.setDkim(new DkimOptions(dkim).setKeys(dkim.getKeys().stream()
               .map(k -> k.withKeyPath(configDir.resolve(k.keyPath()).normalize().toString())).toList()));
+          RelayTlsOptions relayTls = options.getRelay().getTls();
+          String caFile = relayTls.getCaFile();
+          if (caFile != null) {
+            options.getRelay().setTls(new RelayTlsOptions(relayTls)
+                .setCaFile(configDir.resolve(caFile).normalize().toString()));
+          }
           return requireFile(vertx, json.getValue("users") != null, "users", options.getUsers())
+              .compose(v -> requireFile(vertx, caFile != null, "relay.tls.caFile", options.getRelay().getTls().getCaFile()))
               .compose(v -> requireFile(vertx, configured, "tls.certPath", tls.getCertPath()))
               .compose(v -> requireFile(vertx, configured, "tls.keyPath", tls.getKeyPath()))
               .map(options);
@@ -117,6 +126,25 @@ public final class ConfigLoader {
       } catch (Exception e) {
         throw new ConfigException("tls", "cannot use the certificate and key (" + tls.getCertPath() + ", "
             + tls.getKeyPath() + "): " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * The CAs of {@code relay.tls.caFile} load as the relay will load them (on a worker: it reads
+   * files); a {@link ConfigException} on {@code relay.tls.caFile} otherwise.
+   */
+  public static Future<Void> checkRelayTls(Vertx vertx, MtaOptions options) {
+    String caFile = options.getRelay().getTls().getCaFile();
+    if (caFile == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      try {
+        PeerVerifier.create(Path.of(caFile));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("relay.tls.caFile", e.getMessage());
       }
       return null;
     });

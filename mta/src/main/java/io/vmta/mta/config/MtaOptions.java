@@ -122,7 +122,7 @@ public class MtaOptions extends JsonOptions {
     return this;
   }
 
-  /** The relay's part: DNS servers, destination port, smarthost, requireTls. */
+  /** The relay's part: DNS servers, destination port, smarthost, TLS levels (tls, requireTls). */
   public RelayOptions getRelay() {
     return relay;
   }

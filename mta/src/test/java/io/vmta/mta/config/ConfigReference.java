@@ -36,7 +36,7 @@ final class ConfigReference {
    * The maps of the configuration (names chosen by the user) and how the reference names their
    * entries. A new map-valued key needs its placeholder here, and the walk says so.
    */
-  static final Map<String, String> MAP_ENTRIES = Map.of("aliases", "<address>");
+  static final Map<String, String> MAP_ENTRIES = Map.of("aliases", "<address>", "relay.tls.policy", "<domain>");
 
   private static final Pattern KEY = Pattern.compile(
       "([a-z][A-Za-z0-9]*(\\[])?|<[a-z]+>)(\\.([a-z][A-Za-z0-9]*(\\[])?|<[a-z]+>))*");

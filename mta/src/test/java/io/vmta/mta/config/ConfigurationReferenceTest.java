@@ -41,7 +41,8 @@ class ConfigurationReferenceTest {
        "dkim": {"keys": [{"domain": "example.test", "selector": "s1", "keyPath": "s1.pem"}]},
        "aliases": {"postmaster@example.test": ["alice@example.test"]},
        "relay": {"smarthost": {"host": "smtp.example.test", "port": 465, "tls": "implicit",
-                               "username": "u@example.test", "password": "p"}},
+                               "username": "u@example.test", "password": "p"},
+                 "tls": {"caFile": "ca.pem", "policy": {"example.org": "verify"}}},
        "management": {"host": "127.0.0.1", "token": "t"}}
       """);
 

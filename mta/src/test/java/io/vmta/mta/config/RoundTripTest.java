@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.core.config.LocalMailOptions;
 import io.vmta.smtp.relay.RelayOptions;
+import io.vmta.smtp.relay.RelayTlsOptions;
+import io.vmta.smtp.relay.client.TlsLevel;
 import io.vmta.smtp.relay.Smarthost;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -82,7 +84,9 @@ class RoundTripTest {
         .setQueue(new MtaOptions().getQueue().setDataDir("/var/lib/mta")
             .setMaxAge(Duration.ofDays(1)))
         .setRelay(new RelayOptions().setPort(2526)
-            .setSmarthost(new Smarthost("smarthost.example.test", 587, Smarthost.Tls.STARTTLS, null, null)))
+            .setSmarthost(new Smarthost("smarthost.example.test", 587, Smarthost.Tls.STARTTLS, null, null, false))
+            .setTls(new RelayTlsOptions().setCaFile("/etc/vmta/ca.pem")
+                .setPolicy(Map.of("bank.example", TlsLevel.VERIFY, ".example.org", TlsLevel.DANE))))
         .setDnsServers(List.of("127.0.0.1:5353"))
         .setUsers("/etc/mta/users.txt")
         .setLocal(new LocalMailOptions().setHostname("mx.example.test")

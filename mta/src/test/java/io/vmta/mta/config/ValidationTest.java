@@ -31,6 +31,11 @@ class ValidationTest {
       {"limits": {"authWindow": "soon"}}               | limits.authWindow: must be a duration like "30s", "5m", "1h", "5d" or "250ms", got "soon"
       {"relay": {"requireTls": ["bank example"]}}      | relay.requireTls[0]: must be a domain name, got "bank example"
       {"relay": {"requireTls": "bank.example"}}        | relay.requireTls: must be a list of strings, got "bank.example"
+      {"relay": {"tls": {"policy": {"bank.example": "secure"}}}} | relay.tls.policy.bank.example: must be one of none, may, encrypt, verify, dane, got "secure"
+      {"relay": {"tls": {"policy": {"bank example": "verify"}}}} | relay.tls.policy.bank example: must be a domain name, got "bank example"
+      {"relay": {"tls": {"policy": ["bank.example"]}}} | relay.tls.policy: must be an object, got a list
+      {"relay": {"tls": {"caFiles": "ca.pem"}}}        | relay.tls.caFiles: unknown key; did you mean caFile?
+      {"relay": {"smarthost": {"host": "up.example", "tlsVerify": "no"}}} | relay.smarthost.tlsVerify: must be true or false, got "no"
       {"limits": {"maxMesageSize": 10}}                | limits.maxMesageSize: unknown key; did you mean maxMessageSize?
       {"limits": 5}                                    | limits: must be an object, got 5
       {"listeners": [{"port": 2525}, {"port": 2587, "mode": "foo"}]} | listeners[1].mode: must be one of mx, submission, smtps, got "foo"

@@ -9,17 +9,17 @@ import io.vmta.smtp.core.config.Durations;
 import io.vmta.smtp.core.config.JsonOptions;
 import io.vmta.smtp.core.config.Names;
 import io.vmta.smtp.relay.client.ClientOptions;
+import io.vmta.smtp.relay.client.TlsLevel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
  * Options of {@link RelayVerticle}, the {@code relay} object of the MTA configuration (whose
  * {@code retry} belongs to {@link QueueOptions}): DNS servers, the destination port, an optional
- * smarthost, the domains that require TLS; and, for embedders, the SMTP client, pooling and the
+ * smarthost, the TLS level per destination ({@code tls}, and the older {@code requireTls}); and, for embedders, the SMTP client, pooling and the
  * mail loop check, which the MTA derives itself.
  */
 public final class RelayOptions extends JsonOptions {
@@ -40,6 +40,7 @@ public final class RelayOptions extends JsonOptions {
   private int port = DEFAULT_PORT;
   private Smarthost smarthost;
   private List<String> requireTls = List.of();
+  private RelayTlsOptions tls = new RelayTlsOptions();
   private int maxConnectionsPerDestination = DEFAULT_MAX_CONNECTIONS_PER_DESTINATION;
   private Duration connectionIdle = DEFAULT_CONNECTION_IDLE;
   private ClientOptions client = new ClientOptions();
@@ -75,6 +76,7 @@ public final class RelayOptions extends JsonOptions {
     }
     smarthost = s == null ? null : Smarthost.read(r.object("smarthost"));
     requireTls = r.strings("requireTls", List.of(), RelayOptions::tlsDomain);
+    tls = new RelayTlsOptions(r.object("tls"));
     maxConnectionsPerDestination = r.positiveInt("maxConnectionsPerDestination",
         DEFAULT_MAX_CONNECTIONS_PER_DESTINATION);
     connectionIdle = r.duration("connectionIdle", DEFAULT_CONNECTION_IDLE);
@@ -106,6 +108,7 @@ public final class RelayOptions extends JsonOptions {
         .put("port", port)
         .put("smarthost", smarthost == null ? null : smarthost.toJson())
         .put("requireTls", new JsonArray(new ArrayList<>(requireTls)))
+        .put("tls", tls.toJson())
         .put("maxConnectionsPerDestination", maxConnectionsPerDestination)
         .put("connectionIdle", Durations.format(connectionIdle))
         .put("client", client.toJson())
@@ -164,17 +167,39 @@ public final class RelayOptions extends JsonOptions {
   }
   /**
    * Destinations reached only over TLS: {@code example.com} for that domain, {@code .example.com}
-   * for its subdomains (lower case, A-labels). Without STARTTLS or with a failed handshake the
-   * recipients are deferred, never sent in clear. Not for the smarthost, which has its own {@code tls}.
+   * for its subdomains (lower case, A-labels): the older form of {@code relay.tls.policy} entries
+   * at {@code encrypt}, which win over these for the same pattern. Not for the smarthost, which
+   * has its own {@code tls}.
    */
   public List<String> getRequireTls() { return requireTls; }
   /** Sets the destinations reached only over TLS (see {@link #getRequireTls()}). */
   public RelayOptions setRequireTls(List<String> v) { requireTls = ConfigReader.strings(v, "relay.requireTls", RelayOptions::tlsDomain); return this; }
-  /** Whether mail for {@code domain} must go over TLS ({@link #getRequireTls()}). */
-  public boolean requiresTls(String domain) {
-    String d = domain.toLowerCase(Locale.ROOT);
-    return requireTls.stream().anyMatch(rule -> rule.startsWith(".") ? d.endsWith(rule) : d.equals(rule));
+  /**
+   * The TLS level for mail to {@code domain} routed by MX, and which entry gave it
+   * ({@link RelayTlsOptions#lookup}, with {@link #getRequireTls()} as {@code encrypt} entries).
+   */
+  public RelayTlsOptions.Match tlsPolicy(String domain) {
+    return tls.lookup(domain, requireTls);
   }
+  /**
+   * The TLS level the relay applies now to mail for {@code domain}, and what decided it: the
+   * smarthost's settings when there is one (the policy belongs to the next hop), else
+   * {@link #tlsPolicy(String)}.
+   */
+  public RelayTlsOptions.Match appliedTlsPolicy(String domain) {
+    if (smarthost == null) {
+      return tlsPolicy(domain);
+    }
+    if (smarthost.tls() == Smarthost.Tls.NONE) {
+      return new RelayTlsOptions.Match(TlsLevel.NONE, "relay.smarthost.tls");
+    }
+    return smarthost.tlsVerify() ? new RelayTlsOptions.Match(TlsLevel.VERIFY, "relay.smarthost")
+        : new RelayTlsOptions.Match(TlsLevel.ENCRYPT, "relay.smarthost.tlsVerify");
+  }
+  /** {@code relay.tls}: the extra CAs and the TLS level per destination. */
+  public RelayTlsOptions getTls() { return tls; }
+  /** Sets {@code relay.tls} (copied). */
+  public RelayOptions setTls(RelayTlsOptions v) { tls = new RelayTlsOptions(Objects.requireNonNull(v)); return this; }
   /** The outbound SMTP client's options. */
   public ClientOptions getClient() { return client; }
   /** Sets the outbound SMTP client's options (copied). */

@@ -5,6 +5,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vmta.smtp.core.queue.QueuedMessage;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import io.vmta.smtp.core.config.ConfigException;
+import io.vmta.smtp.relay.client.PeerVerifier;
+import io.vmta.smtp.relay.client.TlsLevel;
 import io.vmta.smtp.relay.dns.MxResolver;
 import io.vmta.smtp.relay.transport.MxLoopCheck;
 import io.vmta.smtp.relay.transport.SmtpTransport;
@@ -12,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -46,14 +50,41 @@ public class RelayVerticle extends VerticleBase {
     List<InetSocketAddress> servers = options.dnsServerAddresses();
     // With no servers given, the resolver reads the system's configuration: a small blocking read.
     // So do the interface addresses, for the mail loop check.
+    warnAboutTls(options);
     return vertx.executeBlocking(() -> new MxResolver(vertx, servers, options.getDnsTimeout()))
-        .compose(resolver -> vertx.executeBlocking(MxLoopCheck::interfaceAddresses).compose(addresses -> {
-          transport = new SmtpTransport(vertx, options, resolver, addresses);
+        .compose(resolver -> vertx.executeBlocking(MxLoopCheck::interfaceAddresses).compose(addresses ->
+            vertx.executeBlocking(() -> verifier(options)).compose(verifier -> {
+          transport = new SmtpTransport(vertx, options, resolver, addresses, verifier);
           consumer = vertx.eventBus().localConsumer(ADDRESS, new RelayRequests(transport)::handle);
           log.info("relay started: {}", options.getSmarthost() != null ? "all remote mail through "
               + options.getSmarthost() : "MX routing, destination port " + options.getPort());
           return consumer.completion();
-        }));
+        })));
+  }
+
+  /** The certificate checker with {@code relay.tls.caFile}; blocking (it reads files). */
+  private static PeerVerifier verifier(RelayOptions options) {
+    String caFile = options.getTls().getCaFile();
+    try {
+      return PeerVerifier.create(caFile == null ? null : Path.of(caFile));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("relay.tls.caFile", e.getMessage());
+    }
+  }
+
+  /** The TLS settings an operator must know about: verification turned off, a level not in effect. */
+  private static void warnAboutTls(RelayOptions options) {
+    Smarthost smarthost = options.getSmarthost();
+    if (smarthost != null && !smarthost.tlsVerify() && smarthost.tls() != Smarthost.Tls.NONE) {
+      log.warn("relay.smarthost.tlsVerify is false: the certificate of {} is not verified and the"
+          + " credentials go to whoever answers for it", smarthost.host());
+    }
+    options.getTls().getPolicy().forEach((domain, level) -> {
+      if (level == TlsLevel.DANE) {
+        log.warn("relay.tls.policy[{}] is dane: DANE is not implemented yet, so it acts as may"
+            + " (opportunistic TLS)", domain);
+      }
+    });
   }
 
   @Override

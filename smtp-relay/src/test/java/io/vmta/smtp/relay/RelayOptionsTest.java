@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.relay.client.ClientOptions;
+import io.vmta.smtp.relay.client.TlsLevel;
+import java.util.Map;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +20,10 @@ class RelayOptionsTest {
         .setDnsServers(List.of("127.0.0.1:5353", "::1"))
         .setDnsTimeout(Duration.ofMillis(1500))
         .setPort(2525)
-        .setSmarthost(new Smarthost("up.example.test", 465, Smarthost.Tls.IMPLICIT, "u", "p"))
+        .setSmarthost(new Smarthost("up.example.test", 465, Smarthost.Tls.IMPLICIT, "u", "p", false))
         .setRequireTls(List.of("Bank.Example", ".gov.example"))
+        .setTls(new RelayTlsOptions().setCaFile("/etc/vmta/ca.pem")
+            .setPolicy(Map.of(".bank.example", TlsLevel.VERIFY, "gov.example", TlsLevel.NONE)))
         .setMaxConnectionsPerDestination(3)
         .setConnectionIdle(Duration.ofSeconds(2))
         .setClient(new ClientOptions().setHeloName("mx.example.test"))
@@ -34,8 +38,13 @@ class RelayOptionsTest {
     assertThat(options.getDnsServers()).containsExactly("127.0.0.1:5353", "[::1]:53");
     assertThat(options.dnsServerAddresses()).containsExactly(
         new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("::1", 53));
-    assertThat(options.requiresTls("bank.example")).isTrue();
-    assertThat(options.requiresTls("x.gov.example")).isTrue();
+    assertThat(options.tlsPolicy("bank.example").level()).isEqualTo(TlsLevel.ENCRYPT);
+    assertThat(options.tlsPolicy("x.gov.example").level()).isEqualTo(TlsLevel.ENCRYPT);
+    assertThat(options.tlsPolicy("mx.bank.example")).isEqualTo(
+        new RelayTlsOptions.Match(TlsLevel.VERIFY, "relay.tls.policy[.bank.example]"));
+    assertThat(options.tlsPolicy("gov.example").level()).isEqualTo(TlsLevel.NONE);
+    assertThat(options.tlsPolicy("elsewhere.example"))
+        .isEqualTo(new RelayTlsOptions.Match(TlsLevel.MAY, "default"));
   }
 
   @Test
@@ -47,6 +56,30 @@ class RelayOptionsTest {
         new JsonObject().put("host", "up.example.test").put("tls", "none")
             .put("username", "u").put("password", "p"))))
         .hasMessageStartingWith("relay.smarthost.tls: a password is only ever sent over TLS");
+  }
+
+  @Test
+  void tlsPolicyLevelsAndPatternsAreCheckedAndTheMostSpecificEntryWins() {
+    RelayOptions options = new RelayOptions(new JsonObject()
+        .put("requireTls", List.of("example.org", ".example.org"))
+        .put("tls", new JsonObject().put("policy", new JsonObject()
+            .put(".example.org", "verify").put("mail.example.org", "none").put("Dane.Example", "DANE"))));
+    // At one pattern, relay.tls.policy wins over relay.requireTls; exact beats parent.
+    assertThat(options.tlsPolicy("example.org")).isEqualTo(
+        new RelayTlsOptions.Match(TlsLevel.ENCRYPT, "relay.requireTls[example.org]"));
+    assertThat(options.tlsPolicy("a.example.org").level()).isEqualTo(TlsLevel.VERIFY);
+    assertThat(options.tlsPolicy("mail.example.org").level()).isEqualTo(TlsLevel.NONE);
+    assertThat(options.tlsPolicy("x.mail.example.org").level()).isEqualTo(TlsLevel.VERIFY);
+    assertThat(options.tlsPolicy("dane.example.").level()).isEqualTo(TlsLevel.DANE);
+    assertThat(options.tlsPolicy("notexample.org").level()).isEqualTo(TlsLevel.MAY);
+    assertThatThrownBy(() -> new RelayOptions(new JsonObject().put("tls", new JsonObject()
+        .put("policy", new JsonObject().put("example.org", "secure")))))
+        .hasMessage("relay.tls.policy.example.org: must be one of none, may, encrypt, verify, dane, got \"secure\"");
+    assertThatThrownBy(() -> new RelayOptions(new JsonObject().put("tls", new JsonObject()
+        .put("policy", new JsonObject().put("bad domain", "may")))))
+        .hasMessageStartingWith("relay.tls.policy.bad domain: must be a domain name");
+    assertThatThrownBy(() -> new RelayOptions(new JsonObject().put("tls", new JsonObject().put("cafile", "x"))))
+        .hasMessage("relay.tls.cafile: unknown key; did you mean caFile?");
   }
 
   @Test

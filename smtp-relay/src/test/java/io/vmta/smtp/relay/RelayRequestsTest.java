@@ -11,6 +11,9 @@ import io.vertx.junit5.VertxTestContext;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.core.queue.QueueId;
 import io.vmta.smtp.core.queue.QueuedMessageCodec;
+import io.vmta.smtp.relay.client.PeerTrust;
+import io.vmta.smtp.relay.client.TlsLevel;
+import io.vmta.smtp.relay.client.TlsStatus;
 import io.vmta.smtp.relay.transport.DeliveryResult;
 import io.vmta.smtp.relay.transport.EventBusTransport;
 import io.vmta.smtp.relay.transport.Transport;
@@ -75,13 +78,16 @@ class RelayRequestsTest {
 
   @Test
   void resultsTravelBackPerRecipient(Vertx vertx, VertxTestContext ctx) {
+    TlsStatus verified = new TlsStatus(TlsLevel.VERIFY, "TLSv1.3", "TLS_AES_128_GCM_SHA256", PeerTrust.VERIFIED, null);
+    TlsStatus clear = TlsStatus.plaintext(TlsLevel.MAY);
     Transport mixed = (envelope, recipients, content) -> Future.succeededFuture(Map.of(
-        RECIPIENTS.get(0), new DeliveryResult.Delivered("mx.remote.test[192.0.2.1]:25", "250 2.0.0 Ok"),
-        RECIPIENTS.get(1), new DeliveryResult.Permanent("mx.remote.test[192.0.2.1]:25", "5.1.1", "550 no")));
+        RECIPIENTS.get(0), new DeliveryResult.Delivered("mx.remote.test[192.0.2.1]:25", "250 2.0.0 Ok", verified),
+        RECIPIENTS.get(1), new DeliveryResult.Permanent("mx.remote.test[192.0.2.1]:25", "5.1.1", "550 no", clear)));
     ask(vertx, mixed).onComplete(ctx.succeeding(results -> ctx.verify(() -> {
-      assertThat(results.get(RECIPIENTS.get(0))).isInstanceOf(DeliveryResult.Delivered.class);
+      assertThat(results.get(RECIPIENTS.get(0))).isEqualTo(
+          new DeliveryResult.Delivered("mx.remote.test[192.0.2.1]:25", "250 2.0.0 Ok", verified));
       assertThat(results.get(RECIPIENTS.get(1))).isEqualTo(
-          new DeliveryResult.Permanent("mx.remote.test[192.0.2.1]:25", "5.1.1", "550 no"));
+          new DeliveryResult.Permanent("mx.remote.test[192.0.2.1]:25", "5.1.1", "550 no", clear));
       ctx.completeNow();
     })));
   }

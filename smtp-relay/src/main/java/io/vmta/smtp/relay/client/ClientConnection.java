@@ -69,6 +69,24 @@ final class ClientConnection {
     return tls;
   }
 
+  /** The TLS session, or null in plaintext. */
+  javax.net.ssl.SSLSession sslSession() {
+    return tls ? socket.sslSession() : null;
+  }
+
+  /** The certificates the server presented, the leaf first; empty in plaintext or when there are none. */
+  java.util.List<java.security.cert.Certificate> peerCertificates() {
+    if (!tls) {
+      return java.util.List.of();
+    }
+    try {
+      java.util.List<java.security.cert.Certificate> certs = socket.peerCertificates();
+      return certs == null ? java.util.List.of() : certs;
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return java.util.List.of();
+    }
+  }
+
   /** The next reply, failing after {@code timeoutMillis} with 4.4.2 naming {@code what}. */
   Future<Reply> read(String what, long timeoutMillis) {
     if (reading != null) {

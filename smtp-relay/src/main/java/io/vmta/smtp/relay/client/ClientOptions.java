@@ -14,11 +14,10 @@ import java.util.Objects;
  * which the MTA fills itself). The timeout defaults are the minimums of RFC 5321 section 4.5.3.2
  * so that a slow server is not given up on too early.
  *
- * <p>Certificates: with {@link #isTrustAll()} (the default), the server's certificate is not
- * verified. MX host names come from unauthenticated DNS, so verifying them proves little, and a
- * verification failure would only push the message back to plaintext; RFC 7435 (opportunistic
- * security) therefore encrypts without authenticating. A smarthost with a real certificate can be
- * verified by turning trust-all off: the JVM's trust store and the host name are then checked.
+ * <p>TLS: {@link #getTlsLevel()} decides whether STARTTLS is used, required and whether the
+ * certificate must verify ({@link TlsLevel}); the default {@link TlsLevel#MAY} encrypts without
+ * enforcing verification (RFC 7435). Credentials are sent only to a server whose certificate
+ * verified, unless {@link #isAuthOverUnverifiedTls()} says otherwise.
  */
 public final class ClientOptions extends JsonOptions {
 
@@ -40,8 +39,8 @@ public final class ClientOptions extends JsonOptions {
   public static final Duration DEFAULT_DATA_BLOCK_TIMEOUT = Duration.ofMinutes(3);
   /** DATA termination, the reply to the final dot: 10 minutes (RFC 5321 section 4.5.3.2.6). */
   public static final Duration DEFAULT_DATA_END_TIMEOUT = Duration.ofMinutes(10);
-  /** Default TLS policy: STARTTLS when offered. */
-  public static final TlsPolicy DEFAULT_TLS_POLICY = TlsPolicy.OPPORTUNISTIC;
+  /** Default TLS level: STARTTLS when offered, certificate not enforced. */
+  public static final TlsLevel DEFAULT_TLS_LEVEL = TlsLevel.MAY;
   /** Recipients per transaction; RFC 5321 section 4.5.3.1.8 requires servers to take 100. */
   public static final int DEFAULT_MAX_RECIPIENTS = 50;
 
@@ -54,9 +53,9 @@ public final class ClientOptions extends JsonOptions {
   private Duration dataInitTimeout = DEFAULT_DATA_INIT_TIMEOUT;
   private Duration dataBlockTimeout = DEFAULT_DATA_BLOCK_TIMEOUT;
   private Duration dataEndTimeout = DEFAULT_DATA_END_TIMEOUT;
-  private TlsPolicy tlsPolicy = DEFAULT_TLS_POLICY;
+  private TlsLevel tlsLevel = DEFAULT_TLS_LEVEL;
   private boolean implicitTls;
-  private boolean trustAll = true;
+  private boolean authOverUnverifiedTls;
   private String username;
   private String password;
   private int maxRecipients = DEFAULT_MAX_RECIPIENTS;
@@ -86,14 +85,19 @@ public final class ClientOptions extends JsonOptions {
     dataInitTimeout = r.duration("dataInitTimeout", DEFAULT_DATA_INIT_TIMEOUT);
     dataBlockTimeout = r.duration("dataBlockTimeout", DEFAULT_DATA_BLOCK_TIMEOUT);
     dataEndTimeout = r.duration("dataEndTimeout", DEFAULT_DATA_END_TIMEOUT);
-    String policy = r.string("tlsPolicy", DEFAULT_TLS_POLICY.name());
-    try {
-      tlsPolicy = TlsPolicy.valueOf(policy);
-    } catch (IllegalArgumentException e) {
-      throw ConfigReader.bad(r.key("tlsPolicy"), "one of NONE, OPPORTUNISTIC, REQUIRED", policy);
+    // tlsPolicy (NONE, OPPORTUNISTIC, REQUIRED) is the old name of tlsLevel (none, may, encrypt).
+    String levelKey = r.renamed("tlsPolicy", "tlsLevel");
+    String level = r.string(levelKey, DEFAULT_TLS_LEVEL.jsonName());
+    tlsLevel = switch (level) {
+      case "OPPORTUNISTIC" -> TlsLevel.MAY;
+      case "REQUIRED" -> TlsLevel.ENCRYPT;
+      default -> TlsLevel.parse(level);
+    };
+    if (tlsLevel == null) {
+      throw ConfigReader.bad(r.key(levelKey), "one of none, may, encrypt, verify, dane", level);
     }
     implicitTls = r.bool("implicitTls", false);
-    trustAll = r.bool("trustAll", true);
+    authOverUnverifiedTls = r.bool("authOverUnverifiedTls", false);
     username = r.string("username", null);
     password = r.string("password", null);
     maxRecipients = r.positiveInt("maxRecipients", DEFAULT_MAX_RECIPIENTS);
@@ -113,9 +117,9 @@ public final class ClientOptions extends JsonOptions {
         .put("dataInitTimeout", Durations.format(dataInitTimeout))
         .put("dataBlockTimeout", Durations.format(dataBlockTimeout))
         .put("dataEndTimeout", Durations.format(dataEndTimeout))
-        .put("tlsPolicy", tlsPolicy.name())
+        .put("tlsLevel", tlsLevel.jsonName())
         .put("implicitTls", implicitTls)
-        .put("trustAll", trustAll)
+        .put("authOverUnverifiedTls", authOverUnverifiedTls)
         .put("maxRecipients", maxRecipients);
     if (username != null) {
       json.put("username", username);
@@ -170,18 +174,21 @@ public final class ClientOptions extends JsonOptions {
   public Duration getDataEndTimeout() { return dataEndTimeout; }
   /** Sets the wait for the reply to the end of data. */
   public ClientOptions setDataEndTimeout(Duration v) { dataEndTimeout = check("dataEndTimeout", v); return this; }
-  /** Whether STARTTLS is skipped, tried or required. */
-  public TlsPolicy getTlsPolicy() { return tlsPolicy; }
-  /** Sets the TLS policy. */
-  public ClientOptions setTlsPolicy(TlsPolicy v) { tlsPolicy = Objects.requireNonNull(v); return this; }
+  /** Whether STARTTLS is skipped, tried or required, and whether the certificate must verify. */
+  public TlsLevel getTlsLevel() { return tlsLevel; }
+  /** Sets the TLS level. */
+  public ClientOptions setTlsLevel(TlsLevel v) { tlsLevel = Objects.requireNonNull(v); return this; }
   /** Whether TLS starts at connect (port 465). */
   public boolean isImplicitTls() { return implicitTls; }
   /** Sets whether TLS starts at connect. */
   public ClientOptions setImplicitTls(boolean v) { implicitTls = v; return this; }
-  /** Whether the server's certificate is accepted unverified (see the class comment). */
-  public boolean isTrustAll() { return trustAll; }
-  /** Sets whether the server's certificate is accepted unverified. */
-  public ClientOptions setTrustAll(boolean v) { trustAll = v; return this; }
+  /**
+   * Whether AUTH may go to a server whose certificate did not verify (over TLS still); false by
+   * default: the session then fails with 4.7.5 before AUTH.
+   */
+  public boolean isAuthOverUnverifiedTls() { return authOverUnverifiedTls; }
+  /** Sets whether AUTH may go to a server whose certificate did not verify. */
+  public ClientOptions setAuthOverUnverifiedTls(boolean v) { authOverUnverifiedTls = v; return this; }
   /** The AUTH user, or null. */
   public String getUsername() { return username; }
   /** Sets the AUTH user. */

@@ -14,6 +14,7 @@ public final class SmtpClientException extends RuntimeException {
 
   private final transient Reply reply;
   private final boolean synthesized;
+  private transient TlsStatus tls;
 
   private SmtpClientException(String message, Reply reply, boolean synthesized, Throwable cause) {
     super(message + ": " + reply, cause);
@@ -46,6 +47,19 @@ public final class SmtpClientException extends RuntimeException {
   /** Whether the reply was made up by the client rather than sent by the server. */
   public boolean isSynthesized() {
     return synthesized;
+  }
+
+  /** The TLS of the session that failed, when it got as far as the greeting; else null. */
+  public TlsStatus tls() {
+    return tls;
+  }
+
+  /** Records the TLS of the session that failed, unless one is recorded already; returns this. */
+  SmtpClientException withTls(TlsStatus status) {
+    if (tls == null) {
+      tls = status;
+    }
+    return this;
   }
 
   /** Whether a later attempt may succeed: every reply but a 5xx. */

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One SMTP connection to one host, ready for mail once {@link #connect} succeeds: the greeting
- * read, EHLO (or HELO) said, STARTTLS done as the {@link TlsPolicy} asks, AUTH done when
- * credentials are set. It carries any number of transactions, one at a time, until
+ * read, EHLO (or HELO) said, STARTTLS done and the certificate checked as the {@link TlsLevel}
+ * asks, AUTH done when credentials are set (and the certificate verified, see
+ * {@link ClientOptions#isAuthOverUnverifiedTls()}). It carries any number of transactions, one at a time, until
  * {@link #quit()}. Methods may be called from any thread; the work runs on the socket's context.
  */
 public final class SmtpClientSession {
@@ -31,18 +32,22 @@ public final class SmtpClientSession {
   private static final Logger log = LoggerFactory.getLogger(SmtpClientSession.class);
 
   private final ClientOptions options;
+  private final PeerVerifier verifier;
   private final NetClient client;
   private final ClientConnection conn;
   private final String host;
   private final String peer;
   private ServerCapabilities capabilities = ServerCapabilities.NONE;
+  private TlsStatus tlsStatus;
   private boolean tlsHandshakeFailed;
   private boolean busy;
   private boolean closed;
 
-  private SmtpClientSession(ClientOptions options, NetClient client, ClientConnection conn,
-      String host, String peer) {
+  private SmtpClientSession(ClientOptions options, PeerVerifier verifier, NetClient client,
+      ClientConnection conn, String host, String peer) {
     this.options = options;
+    this.verifier = verifier;
+    this.tlsStatus = TlsStatus.plaintext(options.getTlsLevel());
     this.client = client;
     this.conn = conn;
     this.host = host;
@@ -56,6 +61,18 @@ public final class SmtpClientSession {
    */
   public static Future<SmtpClientSession> connect(Vertx vertx, ClientOptions options, String host,
       InetAddress address, int port) {
+    // Reading the JDK's trust store once is file work: not on the event loop.
+    return vertx.executeBlocking(PeerVerifier::jdkDefault, false)
+        .compose(verifier -> connect(vertx, options, verifier, host, address, port));
+  }
+
+  /**
+   * As {@link #connect(Vertx, ClientOptions, String, InetAddress, int)}, with certificates checked
+   * by {@code verifier} (the JDK's trust store and {@code relay.tls.caFile}). The host name
+   * checked is {@code host}: the MX host name as found in DNS, or the configured smarthost name.
+   */
+  public static Future<SmtpClientSession> connect(Vertx vertx, ClientOptions options,
+      PeerVerifier verifier, String host, InetAddress address, int port) {
     ClientOptions opts = new ClientOptions(options);
     String peer = host + "[" + address.getHostAddress() + "]:" + port;
     NetClient client = vertx.createNetClient(new NetClientOptions()
@@ -77,14 +94,21 @@ public final class SmtpClientSession {
         })
         .compose(socket -> {
           ClientConnection conn = new ClientConnection(vertx, socket, peer);
-          SmtpClientSession session = new SmtpClientSession(opts, client, conn, host, peer);
+          SmtpClientSession session = new SmtpClientSession(opts, verifier, client, conn, host, peer);
           // Giving up on a live session still says QUIT (RFC 5321 section 4.1.1.10); not after
           // a failed TLS handshake, where nothing more can be said in either form.
           return session.handshake().recover(e -> session.giveUp().transform(ignored -> {
-            if (session.tlsHandshakeFailed && opts.getTlsPolicy() == TlsPolicy.OPPORTUNISTIC) {
+            // Only "may" falls back to plaintext; every other level defers (never in clear).
+            if (session.tlsHandshakeFailed && opts.getTlsLevel().effective() == TlsLevel.MAY) {
               log.warn("{}: TLS handshake failed, trying again without TLS", peer);
-              ClientOptions plaintext = new ClientOptions(opts).setTlsPolicy(TlsPolicy.NONE);
-              return connect(vertx, plaintext, host, address, port);
+              ClientOptions plaintext = new ClientOptions(opts).setTlsLevel(TlsLevel.NONE);
+              return connect(vertx, plaintext, verifier, host, address, port).map(s -> {
+                s.tlsStatus = TlsStatus.plaintext(opts.getTlsLevel());
+                return s;
+              });
+            }
+            if (e instanceof SmtpClientException ce) {
+              ce.withTls(session.tlsStatus);
             }
             return Future.failedFuture(e);
           }));
@@ -158,13 +182,20 @@ public final class SmtpClientSession {
     return conn.isTls();
   }
 
+  /** The TLS of this session: the level, and the protocol, cipher and peer trust when encrypted. */
+  public TlsStatus tlsStatus() {
+    return tlsStatus;
+  }
+
   /** The extensions of the last EHLO reply; {@link ServerCapabilities#NONE} after HELO. */
   public ServerCapabilities capabilities() {
     return capabilities;
   }
 
   private Future<SmtpClientSession> handshake() {
-    return conn.read("the greeting", options.getGreetingTimeout().toMillis())
+    // With implicit TLS the certificate is checked before anything is read or said.
+    Future<Void> tls = conn.isTls() ? checkCertificate() : Future.succeededFuture();
+    return tls.compose(v -> conn.read("the greeting", options.getGreetingTimeout().toMillis()))
         .compose(greeting -> {
           if (greeting.code() / 100 != 2) {
             // RFC 5321 section 3.1: a client should QUIT after a 554 greeting; connect() does.
@@ -174,9 +205,7 @@ public final class SmtpClientSession {
           return hello();
         })
         .compose(v -> startTls())
-        .compose(v -> options.getUsername() == null
-            ? Future.succeededFuture()
-            : ClientAuth.authenticate(conn, options, capabilities))
+        .compose(v -> authenticate())
         .map(this);
   }
 
@@ -202,21 +231,21 @@ public final class SmtpClientSession {
     });
   }
 
-  /** STARTTLS as the policy asks (RFC 3207), then EHLO again, forgetting what was said before. */
+  /** STARTTLS as the level asks (RFC 3207), then EHLO again, forgetting what was said before. */
   private Future<Void> startTls() {
-    TlsPolicy policy = options.getTlsPolicy();
-    if (conn.isTls() || policy == TlsPolicy.NONE) {
+    TlsLevel level = options.getTlsLevel().effective();
+    if (conn.isTls() || level == TlsLevel.NONE) {
       return Future.succeededFuture();
     }
     if (!capabilities.startTls()) {
-      return policy == TlsPolicy.REQUIRED
+      return level.requiresTls()
           ? Future.failedFuture(tlsRequired("does not offer STARTTLS", null))
           : Future.succeededFuture();
     }
     conn.write("STARTTLS\r\n");
     return conn.read("STARTTLS", options.getCommandTimeout().toMillis()).compose(ready -> {
       if (ready.code() != 220) {
-        return policy == TlsPolicy.REQUIRED
+        return level.requiresTls()
             ? Future.failedFuture(
                 tlsRequired("refused STARTTLS", SmtpClientException.refused("STARTTLS", ready)))
             : Future.succeededFuture();  // RFC 3207 section 4: carry on in plaintext
@@ -228,11 +257,54 @@ public final class SmtpClientSession {
                 "TLS handshake with " + peer + " failed",
                 Reply.of(451, "4.7.5", "TLS handshake failed (synthesized by the client)"), e));
           })
+          .compose(v -> checkCertificate())
           .compose(v -> {
             capabilities = ServerCapabilities.NONE;  // RFC 3207 section 4.2
             return hello();
           });
     });
+  }
+
+  /**
+   * Checks the certificate of the TLS just established (the handshake trusts any, see
+   * {@link PeerVerifier}) and records the outcome; fails with 4.7.5 when the level requires a
+   * verified certificate and it is not. Nothing has been sent over TLS yet.
+   */
+  private Future<Void> checkCertificate() {
+    javax.net.ssl.SSLSession ssl = conn.sslSession();
+    List<java.security.cert.Certificate> chain = conn.peerCertificates();
+    TlsLevel level = options.getTlsLevel();
+    Context context = conn.context();
+    return context.executeBlocking(() -> verifier.check(chain, host), false).compose(result -> {
+      tlsStatus = new TlsStatus(level, ssl == null ? "unknown" : ssl.getProtocol(),
+          ssl == null ? "unknown" : ssl.getCipherSuite(), result.trust(), result.reason());
+      log.debug("{}: {} TLS connection established: {} with cipher {}", peer,
+          result.trust().word(), tlsStatus.protocol(), tlsStatus.cipher());
+      if (level.requiresVerification() && result.trust() != PeerTrust.VERIFIED) {
+        return Future.failedFuture(SmtpClientException.local(
+            "certificate of " + peer + " did not verify",
+            Reply.of(451, "4.7.5", "certificate verification failed: " + result.reason()
+                + " (synthesized by the client)"), null));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * AUTH when credentials are set: only over TLS (ClientAuth), and only to a server whose
+   * certificate verified unless {@link ClientOptions#isAuthOverUnverifiedTls()}; else 4.7.5
+   * before a word of the credentials is sent.
+   */
+  private Future<Void> authenticate() {
+    if (options.getUsername() == null) {
+      return Future.succeededFuture();
+    }
+    if (conn.isTls() && tlsStatus.trust() != PeerTrust.VERIFIED && !options.isAuthOverUnverifiedTls()) {
+      return Future.failedFuture(SmtpClientException.local("AUTH to " + peer, Reply.of(454, "4.7.5",
+          "not sending credentials to a server whose certificate did not verify: "
+              + tlsStatus.reason() + " (synthesized by the client)"), null));
+    }
+    return ClientAuth.authenticate(conn, options, capabilities);
   }
 
   private SmtpClientException tlsRequired(String what, Throwable cause) {
@@ -242,14 +314,16 @@ public final class SmtpClientSession {
         cause);
   }
 
-  /** Trust-all without host name check by default (RFC 7435); see {@link ClientOptions}. */
+  /**
+   * The handshake trusts every certificate and checks no name: {@link #checkCertificate()} does
+   * both right after it, before anything is sent, so that every level learns the peer's trust.
+   */
   private static ClientSSLOptions sslOptions(ClientOptions opts) {
-    ClientSSLOptions ssl = new ClientSSLOptions()
+    return new ClientSSLOptions()
         .setSslHandshakeTimeout(opts.getCommandTimeout().toMillis())
-        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
-    return opts.isTrustAll()
-        ? ssl.setTrustAll(true).setHostnameVerificationAlgorithm("")
-        : ssl.setHostnameVerificationAlgorithm("HTTPS");
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setTrustAll(true)
+        .setHostnameVerificationAlgorithm("");
   }
 
   /** The name for SNI, or {@code null} for an address literal (RFC 6066 section 3). */

@@ -15,11 +15,15 @@
  *       RFC 6152 section 3: no downgrade). The bytes decide ({@code ContentScan}), not only the
  *       client's declaration; BODY=8BITMIME goes with any 8-bit message the server can take.
  *   <li>A session given up while the server still listens ends with QUIT and its reply.
- *   <li>Opportunistic TLS does not verify certificates (RFC 7435); a failed handshake is retried
- *       once over a new plaintext connection. REQUIRED defers with 4.7.4 or 4.7.5 instead.
+ *   <li>The {@link io.vmta.smtp.relay.client.TlsLevel} decides: {@code may} (RFC 7435) retries a
+ *       failed handshake once in plaintext; {@code encrypt} and {@code verify} defer with 4.7.4
+ *       or 4.7.5 instead. Certificates are checked by
+ *       {@link io.vmta.smtp.relay.client.PeerVerifier} right after the handshake, before
+ *       anything is sent over it; only {@code verify} enforces the result.
  *   <li>Replies read behind a STARTTLS 220 are discarded (RFC 3207 section 6). A 421 closes the
  *       session (RFC 5321 section 3.8).
- *   <li>Credentials go only over TLS; PLAIN is preferred to LOGIN.
+ *   <li>Credentials go only over TLS, and only to a server whose certificate verified unless
+ *       {@code authOverUnverifiedTls}; PLAIN is preferred to LOGIN.
  * </ul>
  */
 package io.vmta.smtp.relay.client;

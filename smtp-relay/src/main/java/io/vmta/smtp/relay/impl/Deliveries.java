@@ -296,10 +296,20 @@ public final class Deliveries {
     double attempt = (System.currentTimeMillis() - started) / 1000.0;
     String dsn = r instanceof DeliveryResult.Transient t ? t.status()
         : r instanceof DeliveryResult.Permanent p ? p.status() : "2.0.0";
-    log.info("{}: to=<{}>, relay={}, delay={}, attempt={}, dsn={}, status={} ({})", entry.id(), rcpt, r.relay(),
-        String.format("%.2f", delay), String.format("%.2f", attempt), dsn, status, r.detail());
-    publish(status, entry.id(), new JsonObject().put("to", rcpt).put("relay", r.relay()).put("dsn", dsn)
-        .put("detail", r.detail()).put("delay", delay));
+    // Remote attempts name their TLS as Postfix's "... TLS connection established" does:
+    // tls=verify:Verified TLSv1.3 TLS_AES_256_GCM_SHA384, or tls=may:plaintext.
+    String tls = r.tls() == null ? "" : ", tls=" + r.tls();
+    log.info("{}: to=<{}>, relay={}{}, delay={}, attempt={}, dsn={}, status={} ({})", entry.id(), rcpt, r.relay(),
+        tls, String.format("%.2f", delay), String.format("%.2f", attempt), dsn, status, r.detail());
+    JsonObject event = new JsonObject().put("to", rcpt).put("relay", r.relay()).put("dsn", dsn)
+        .put("detail", r.detail()).put("delay", delay);
+    if (r.tls() != null) {
+      event.put("tlsLevel", r.tls().level().jsonName()).put("tlsTrust", r.tls().trustLabel());
+      if (r.tls().encrypted()) {
+        event.put("tlsProtocol", r.tls().protocol()).put("tlsCipher", r.tls().cipher());
+      }
+    }
+    publish(status, entry.id(), event);
   }
 
   private void publish(String event, String id, JsonObject details) {

@@ -8,11 +8,14 @@ import io.vmta.smtp.core.codec.ContentScan;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.relay.RelayOptions;
 import io.vmta.smtp.relay.Smarthost;
+import io.vmta.smtp.relay.RelayTlsOptions;
 import io.vmta.smtp.relay.client.ClientOptions;
+import io.vmta.smtp.relay.client.PeerVerifier;
 import io.vmta.smtp.relay.client.RecipientResult;
 import io.vmta.smtp.relay.client.SmtpClientException;
 import io.vmta.smtp.relay.client.SmtpClientSession;
-import io.vmta.smtp.relay.client.TlsPolicy;
+import io.vmta.smtp.relay.client.TlsLevel;
+import io.vmta.smtp.relay.client.TlsStatus;
 import io.vmta.smtp.relay.client.TransactionResult;
 import io.vmta.mailauth.dns.DnsResolutionException;
 import io.vmta.smtp.relay.dns.MxHost;
@@ -31,6 +34,12 @@ import java.util.Map;
  * connection failure or a refused greeting moves on to the next. Per recipient: 2xx delivered,
  * 4xx transient, 5xx permanent; no host reachable is transient. A connection that finished its
  * transaction cleanly is kept a few seconds for the next message to the same host.
+ *
+ * <p>TLS: each destination gets the level of {@code relay.tls.policy} (MX routing) or of the
+ * smarthost's settings ({@code verify} unless {@code tlsVerify: false}); a level that cannot be
+ * met is a transient 4.7.x for that host, and the next host is tried. The host name checked
+ * against the certificate is the MX host name as found in DNS (the domain itself when its
+ * address records stand in for MX), or the smarthost's configured name (RFC 7817 section 3).
  */
 public final class SmtpTransport implements Transport {
 
@@ -40,6 +49,7 @@ public final class SmtpTransport implements Transport {
   private final DestinationLimiter limiter;
   private final ConnectionPool pool;
   private final MxLoopCheck loopCheck;
+  private Future<PeerVerifier> verifier;
 
   /** The route of a domain leads back to this MTA: a permanent failure (RFC 3463 5.4.6). */
   private static final class MailLoopException extends RuntimeException {
@@ -57,6 +67,19 @@ public final class SmtpTransport implements Transport {
     String relay() {
       return host + "[" + address.getHostAddress() + "]:" + port;
     }
+
+    /**
+     * Sessions are pooled by host address and level: a session opened at one level (in
+     * plaintext after a failed handshake at {@code may}, say, or with a certificate not checked
+     * for this name) never serves a destination of another.
+     */
+    String poolKey() {
+      return relay() + " " + client.getTlsLevel().jsonName();
+    }
+  }
+
+  /** Why the last host tried did not take the message. */
+  private record Failure(String relay, String status, String detail, TlsStatus tls) {
   }
 
   /** A transport that recognises itself in MX lists by the names and ports of {@code options} (loopback counted as ours). */
@@ -66,7 +89,17 @@ public final class SmtpTransport implements Transport {
 
   /** As above, with this machine's interface addresses ({@link MxLoopCheck#interfaceAddresses()}) counted as ours too. */
   public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses) {
+    this(vertx, options, resolver, localAddresses, null);
+  }
+
+  /**
+   * As above, with certificates checked by {@code verifier}; when it is null, one is made on a
+   * worker at the first delivery from {@code relay.tls.caFile} (and the JDK's trust store).
+   */
+  public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
+      PeerVerifier verifier) {
     this.vertx = vertx;
+    this.verifier = verifier == null ? null : Future.succeededFuture(verifier);
     this.loopCheck = new MxLoopCheck(options.getLocalNames(), options.getLocalPorts(), options.getPort(), localAddresses);
     this.options = new RelayOptions(options);
     this.resolver = resolver;
@@ -85,9 +118,19 @@ public final class SmtpTransport implements Transport {
     String destination = options.getSmarthost() != null ? "smarthost" : domain;
     // One pass over the bytes for every host tried (a few ms for the largest message, as dot-stuffing).
     Message message = new Message(envelope, content, ContentScan.of(content));
-    return limiter.submit(destination, () -> targets(domain)
-        .compose(targets -> attempt(targets, 0, message, recipients, "no host to try", "none"))
+    return limiter.submit(destination, () -> verifier()
+        .compose(v -> targets(domain).compose(targets -> attempt(targets, 0, v, message, recipients,
+            new Failure("none", "4.4.1", "no host to try", null))))
         .recover(e -> Future.succeededFuture(failAll(recipients, e))));
+  }
+
+  /** The certificate checker, made once (reading files, so on a worker). */
+  private Future<PeerVerifier> verifier() {
+    if (verifier == null || verifier.failed()) {
+      String caFile = options.getTls().getCaFile();
+      verifier = vertx.executeBlocking(() -> PeerVerifier.create(caFile == null ? null : java.nio.file.Path.of(caFile)), false);
+    }
+    return verifier;
   }
 
   private Future<List<Target>> targets(String domain) {
@@ -98,9 +141,11 @@ public final class SmtpTransport implements Transport {
         if (hosts.isEmpty()) {
           throw new MailLoopException(domain);
         }
-        // A domain that requires TLS: no STARTTLS or a failed handshake defers, never plaintext.
-        ClientOptions client = options.requiresTls(domain)
-            ? new ClientOptions(options.getClient()).setTlsPolicy(TlsPolicy.REQUIRED) : options.getClient();
+        // The level of relay.tls.policy: only "may" ever falls back to plaintext. DANE (RFC 7672)
+        // will decide here per MX host, from its TLSA records; until then "dane" acts as "may"
+        // (TlsLevel.effective()).
+        RelayTlsOptions.Match policy = options.tlsPolicy(domain);
+        ClientOptions client = new ClientOptions(options.getClient()).setTlsLevel(policy.level());
         List<Target> out = new ArrayList<>();
         for (MxHost host : hosts) {
           host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), client)));
@@ -108,12 +153,14 @@ public final class SmtpTransport implements Transport {
         return out;
       });
     }
+    // The smarthost is verified (and only then gets the password) unless tlsVerify is false.
+    TlsLevel level = options.appliedTlsPolicy(domain).level();
     ClientOptions client = new ClientOptions(options.getClient())
         .setUsername(smarthost.username())
         .setPassword(smarthost.password())
         .setImplicitTls(smarthost.tls() == Smarthost.Tls.IMPLICIT)
-        .setTlsPolicy(smarthost.tls() == Smarthost.Tls.STARTTLS ? TlsPolicy.REQUIRED
-            : smarthost.tls() == Smarthost.Tls.NONE ? TlsPolicy.NONE : options.getClient().getTlsPolicy());
+        .setTlsLevel(level)
+        .setAuthOverUnverifiedTls(!smarthost.tlsVerify());
     // A configured host name: the system resolver, on a worker (a literal address needs no lookup).
     return vertx.executeBlocking(() -> InetAddress.getAllByName(smarthost.host()), false).map(addresses -> {
       List<Target> out = new ArrayList<>();
@@ -124,24 +171,42 @@ public final class SmtpTransport implements Transport {
     });
   }
 
-  private Future<Map<String, DeliveryResult>> attempt(List<Target> targets, int index, Message message,
-      List<String> recipients, String lastError, String lastRelay) {
+  private Future<Map<String, DeliveryResult>> attempt(List<Target> targets, int index, PeerVerifier verifier,
+      Message message, List<String> recipients, Failure last) {
     if (index >= targets.size()) {
       Map<String, DeliveryResult> out = new LinkedHashMap<>();
-      recipients.forEach(r -> out.put(r, new DeliveryResult.Transient(lastRelay, "4.4.1", lastError)));
+      recipients.forEach(r -> out.put(r, new DeliveryResult.Transient(last.relay(), last.status(), last.detail(), last.tls())));
       return Future.succeededFuture(out);
     }
     Target target = targets.get(index);
-    // Sessions of a TLS-required destination are pooled apart: a plaintext one must never serve it.
-    String poolKey = target.client().getTlsPolicy() == TlsPolicy.REQUIRED ? target.relay() + " tls" : target.relay();
+    String poolKey = target.poolKey();
     SmtpClientSession reused = pool.take(poolKey);
     Future<SmtpClientSession> session = reused != null ? Future.succeededFuture(reused)
-        : SmtpClientSession.connect(vertx, target.client(), target.host(), target.address(), target.port());
+        : SmtpClientSession.connect(vertx, target.client(), verifier, target.host(), target.address(), target.port());
     return session
         .compose(s -> s.send(message.envelope(), recipients, message.content(), message.scan())
-            .onComplete(ar -> pool.give(poolKey, s)))
-        .map(result -> convert(result, target.relay()))
-        .recover(e -> attempt(targets, index + 1, message, recipients, describe(e), target.relay()));
+            .onComplete(ar -> pool.give(poolKey, s))
+            .map(result -> convert(result, target.relay(), s.tlsStatus())))
+        .recover(e -> attempt(targets, index + 1, verifier, message, recipients, failure(e, target)));
+  }
+
+  /**
+   * A host that did not take the message: a 4.7.x of the client (a TLS level not met) is kept as
+   * the status, anything else is 4.4.1 (no answer from the host), as before.
+   */
+  private static Failure failure(Throwable e, Target target) {
+    String status = "4.4.1";
+    TlsStatus tls = TlsStatus.plaintext(target.client().getTlsLevel());
+    if (e instanceof SmtpClientException ce) {
+      Reply r = ce.reply();
+      if (r.status() != null && r.isTransient() && r.status().toString().startsWith("4.7.")) {
+        status = r.status().toString();
+      }
+      if (ce.tls() != null) {
+        tls = ce.tls();
+      }
+    }
+    return new Failure(target.relay(), status, describe(e), tls);
   }
 
   /** One line for the log and a bounce: the (possibly synthesized) reply and the underlying cause. */
@@ -160,22 +225,22 @@ public final class SmtpTransport implements Transport {
     return text.replaceAll("[\\r\\n]+", " ").trim();
   }
 
-  private static Map<String, DeliveryResult> convert(TransactionResult result, String relay) {
+  private static Map<String, DeliveryResult> convert(TransactionResult result, String relay, TlsStatus tls) {
     Map<String, DeliveryResult> out = new LinkedHashMap<>();
-    result.perRecipient().forEach((rcpt, r) -> out.put(rcpt, convert(r, relay)));
+    result.perRecipient().forEach((rcpt, r) -> out.put(rcpt, convert(r, relay, tls)));
     return out;
   }
 
-  private static DeliveryResult convert(RecipientResult r, String relay) {
+  private static DeliveryResult convert(RecipientResult r, String relay, TlsStatus tls) {
     Reply reply = r.reply();
     String said = reply.code() + (reply.status() == null ? "" : " " + reply.status()) + " " + reply.text();
     if (r instanceof RecipientResult.Delivered) {
-      return new DeliveryResult.Delivered(relay, said);
+      return new DeliveryResult.Delivered(relay, said, tls);
     }
     if (r instanceof RecipientResult.Permanent) {
-      return new DeliveryResult.Permanent(relay, reply.status() == null ? "5.0.0" : reply.status().toString(), said);
+      return new DeliveryResult.Permanent(relay, reply.status() == null ? "5.0.0" : reply.status().toString(), said, tls);
     }
-    return new DeliveryResult.Transient(relay, reply.status() == null ? "4.0.0" : reply.status().toString(), said);
+    return new DeliveryResult.Transient(relay, reply.status() == null ? "4.0.0" : reply.status().toString(), said, tls);
   }
 
   private static Map<String, DeliveryResult> failAll(List<String> recipients, Throwable e) {

@@ -22,9 +22,9 @@ class ClientOptionsTest {
         .setDataInitTimeout(Duration.ofSeconds(6))
         .setDataBlockTimeout(Duration.ofSeconds(7))
         .setDataEndTimeout(Duration.ofMillis(8))
-        .setTlsPolicy(TlsPolicy.REQUIRED)
+        .setTlsLevel(TlsLevel.ENCRYPT)
         .setImplicitTls(true)
-        .setTrustAll(false)
+        .setAuthOverUnverifiedTls(true)
         .setUsername("relay")
         .setPassword("secret")
         .setMaxRecipients(9);
@@ -34,7 +34,7 @@ class ClientOptionsTest {
       assertThat(new ClientOptions(json).toJson()).isEqualTo(json);
       assertThat(new ClientOptions(o)).isEqualTo(o);
     }
-    assertThat(options.toJson().getString("tlsPolicy")).isEqualTo("REQUIRED");
+    assertThat(options.toJson().getString("tlsLevel")).isEqualTo("encrypt");
     assertThat(options.toJson().getString("dataEndTimeout")).isEqualTo("8ms");
   }
 
@@ -46,9 +46,21 @@ class ClientOptionsTest {
     assertThat(options.getDataInitTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(options.getDataBlockTimeout()).isEqualTo(Duration.ofMinutes(3));
     assertThat(options.getDataEndTimeout()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(options.getTlsPolicy()).isEqualTo(TlsPolicy.OPPORTUNISTIC);
-    assertThat(options.isTrustAll()).isTrue();
+    assertThat(options.getTlsLevel()).isEqualTo(TlsLevel.MAY);
+    assertThat(options.isAuthOverUnverifiedTls()).isFalse();
     assertThat(options.toJson().containsKey("password")).isFalse();
+  }
+
+  @Test
+  void tlsPolicyIsTheOldNameOfTlsLevelWithItsOldValues() {
+    assertThat(new ClientOptions(new JsonObject().put("tlsPolicy", "REQUIRED")).getTlsLevel())
+        .isEqualTo(TlsLevel.ENCRYPT);
+    assertThat(new ClientOptions(new JsonObject().put("tlsPolicy", "OPPORTUNISTIC")).getTlsLevel())
+        .isEqualTo(TlsLevel.MAY);
+    assertThat(new ClientOptions(new JsonObject().put("tlsLevel", "verify")).getTlsLevel())
+        .isEqualTo(TlsLevel.VERIFY);
+    assertThatThrownBy(() -> new ClientOptions(new JsonObject().put("tlsLevel", "secure")))
+        .hasMessageStartingWith("relay.client.tlsLevel: must be one of none, may, encrypt, verify, dane");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vmta.smtp.core.queue.Envelope;
 import io.vmta.smtp.relay.testing.FakeSmtpServer;
+import io.vmta.smtp.relay.testing.TestCa;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,10 @@ import java.util.List;
 final class ClientTestSupport {
 
   static final InetAddress LOOPBACK = loopback();
+  /** The CA the client tests trust (as relay.tls.caFile would) and its certificate for mx.fake.test. */
+  static final TestCa CA = TestCa.create("Client Test CA");
+  static final TestCa.Issued MX_FAKE_TEST = CA.issue("mx.fake.test");
+  static final PeerVerifier VERIFIER = verifier();
   static final String SENDER = "sender@example.test";
 
   private ClientTestSupport() {
@@ -35,10 +40,25 @@ final class ClientTestSupport {
     return Buffer.buffer(latin1.getBytes(StandardCharsets.ISO_8859_1));
   }
 
-  /** Starts {@code server} and connects to it. */
+  /** A fake server whose certificate verifies for mx.fake.test with {@link #VERIFIER}. */
+  static FakeSmtpServer verifiedServer() {
+    return new FakeSmtpServer().certificate(MX_FAKE_TEST.keyCertOptions());
+  }
+
+  /** Starts {@code server} and connects to it as mx.fake.test, trusting {@link #CA}. */
   static Future<SmtpClientSession> connect(Vertx vertx, FakeSmtpServer server, ClientOptions options) {
     return server.start(vertx)
-        .compose(s -> SmtpClientSession.connect(vertx, options, "mx.fake.test", LOOPBACK, s.port()));
+        .compose(s -> SmtpClientSession.connect(vertx, options, VERIFIER, "mx.fake.test", LOOPBACK, s.port()));
+  }
+
+  private static PeerVerifier verifier() {
+    try {
+      java.nio.file.Path pem = java.nio.file.Files.createTempFile("client-test-ca", ".pem");
+      pem.toFile().deleteOnExit();
+      return PeerVerifier.create(CA.writePem(pem));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Starts {@code server}, sends one message in one session, and quits. */

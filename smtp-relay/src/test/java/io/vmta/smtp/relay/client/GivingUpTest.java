@@ -32,7 +32,7 @@ class GivingUpTest {
 
   @Test
   void requiredTlsNotOffered(Vertx vertx, VertxTestContext ctx) {
-    connectFailsAfter(vertx, ctx, new FakeSmtpServer(), options().setTlsPolicy(TlsPolicy.REQUIRED),
+    connectFailsAfter(vertx, ctx, new FakeSmtpServer(), options().setTlsLevel(TlsLevel.ENCRYPT),
         List.of("EHLO", "QUIT"));
   }
 
@@ -44,7 +44,7 @@ class GivingUpTest {
 
   @Test
   void aRefusedAuthentication(Vertx vertx, VertxTestContext ctx) {
-    connectFailsAfter(vertx, ctx, new FakeSmtpServer().implicitTls().auth("relay", "s3cret"),
+    connectFailsAfter(vertx, ctx, ClientTestSupport.verifiedServer().implicitTls().auth("relay", "s3cret"),
         options().setImplicitTls(true).setUsername("relay").setPassword("wrong"),
         List.of("EHLO", "AUTH", "QUIT"));
   }

@@ -3,6 +3,7 @@ package io.vmta.smtp.relay.client;
 import static io.vmta.smtp.relay.client.ClientTestSupport.LOOPBACK;
 import static io.vmta.smtp.relay.client.ClientTestSupport.bytes;
 import static io.vmta.smtp.relay.client.ClientTestSupport.connect;
+import static io.vmta.smtp.relay.client.ClientTestSupport.verifiedServer;
 import static io.vmta.smtp.relay.client.ClientTestSupport.envelope;
 import static io.vmta.smtp.relay.client.ClientTestSupport.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,7 +119,7 @@ class SmtpClientSessionTest {
   @Test
   void noStartTlsWithPolicyNone(Vertx vertx, VertxTestContext ctx) {
     FakeSmtpServer server = new FakeSmtpServer().startTls();
-    deliverAndCheck(vertx, ctx, server, options().setTlsPolicy(TlsPolicy.NONE), session -> {
+    deliverAndCheck(vertx, ctx, server, options().setTlsLevel(TlsLevel.NONE), session -> {
       assertThat(session.isTls()).isFalse();
       assertThat(server.verbs()).doesNotContain("STARTTLS");
     });
@@ -127,7 +128,7 @@ class SmtpClientSessionTest {
   @Test
   void requiredTlsNotOfferedFailsTransiently(Vertx vertx, VertxTestContext ctx) {
     FakeSmtpServer server = new FakeSmtpServer();
-    connectFails(vertx, ctx, server, options().setTlsPolicy(TlsPolicy.REQUIRED), e -> {
+    connectFails(vertx, ctx, server, options().setTlsLevel(TlsLevel.ENCRYPT), e -> {
       assertThat(e.isTransient()).isTrue();
       assertThat(e.reply().status()).hasToString("4.7.4");
       assertThat(server.verbs()).doesNotContain("MAIL");
@@ -147,7 +148,7 @@ class SmtpClientSessionTest {
   @Test
   void aFailedRequiredHandshakeFailsTheConnect(Vertx vertx, VertxTestContext ctx) {
     FakeSmtpServer server = new FakeSmtpServer().brokenTls();
-    connectFails(vertx, ctx, server, options().setTlsPolicy(TlsPolicy.REQUIRED), e -> {
+    connectFails(vertx, ctx, server, options().setTlsLevel(TlsLevel.ENCRYPT), e -> {
       assertThat(e.reply().status()).hasToString("4.7.5");
       assertThat(server.connections()).isEqualTo(1);
     });
@@ -156,7 +157,7 @@ class SmtpClientSessionTest {
   @Test
   void requiredTlsIsMetWhenOffered(Vertx vertx, VertxTestContext ctx) {
     FakeSmtpServer server = new FakeSmtpServer().startTls();
-    deliverAndCheck(vertx, ctx, server, options().setTlsPolicy(TlsPolicy.REQUIRED),
+    deliverAndCheck(vertx, ctx, server, options().setTlsLevel(TlsLevel.ENCRYPT),
         session -> assertThat(server.commandsOverTls()).contains("DATA"));
   }
 
@@ -171,7 +172,7 @@ class SmtpClientSessionTest {
 
   @Test
   void authPlainIsPreferredAndSentOnlyOverTls(Vertx vertx, VertxTestContext ctx) {
-    FakeSmtpServer server = new FakeSmtpServer().startTls().auth("relay@example.test", "s3cret");
+    FakeSmtpServer server = verifiedServer().startTls().auth("relay@example.test", "s3cret");
     ClientOptions options = options().setUsername("relay@example.test").setPassword("s3cret");
     deliverAndCheck(vertx, ctx, server, options, session -> {
       assertThat(server.verbs()).startsWith("EHLO", "STARTTLS", "EHLO", "AUTH", "MAIL");
@@ -181,7 +182,7 @@ class SmtpClientSessionTest {
 
   @Test
   void authLoginWhenPlainIsNotOffered(Vertx vertx, VertxTestContext ctx) {
-    FakeSmtpServer server = new FakeSmtpServer().implicitTls().auth("relay", "s3cret", "LOGIN");
+    FakeSmtpServer server = verifiedServer().implicitTls().auth("relay", "s3cret", "LOGIN");
     ClientOptions options = options().setImplicitTls(true).setUsername("relay").setPassword("s3cret");
     deliverAndCheck(vertx, ctx, server, options,
         session -> assertThat(server.commands()).contains("AUTH LOGIN", "cmVsYXk=", "czNjcmV0"));
@@ -189,12 +190,36 @@ class SmtpClientSessionTest {
 
   @Test
   void aWrongPasswordFailsTheConnectWithTheServerReply(Vertx vertx, VertxTestContext ctx) {
-    FakeSmtpServer server = new FakeSmtpServer().implicitTls().auth("relay", "s3cret");
+    FakeSmtpServer server = verifiedServer().implicitTls().auth("relay", "s3cret");
     ClientOptions options = options().setImplicitTls(true).setUsername("relay").setPassword("wrong");
     connectFails(vertx, ctx, server, options, e -> {
       assertThat(e.reply()).isEqualTo(Reply.of(535, "5.7.8", "Error: authentication failed"));
       assertThat(e.isTransient()).isFalse();
       assertThat(server.verbs()).doesNotContain("MAIL");
+    });
+  }
+
+  @Test
+  void credentialsAreNeverSentToAServerWhoseCertificateDidNotVerify(Vertx vertx, VertxTestContext ctx) {
+    // The fake's own self-signed certificate, at the level "may": TLS, but not to be trusted.
+    FakeSmtpServer server = new FakeSmtpServer().startTls().auth("relay", "s3cret");
+    ClientOptions options = options().setUsername("relay").setPassword("s3cret");
+    connectFails(vertx, ctx, server, options, e -> {
+      assertThat(e.reply().code()).isEqualTo(454);
+      assertThat(e.reply().status()).hasToString("4.7.5");
+      assertThat(e.isTransient()).isTrue();
+      assertThat(e.tls().trust()).isEqualTo(PeerTrust.UNTRUSTED);
+      assertThat(server.verbs()).contains("STARTTLS").doesNotContain("AUTH");
+    });
+  }
+
+  @Test
+  void authOverUnverifiedTlsIsTheExplicitOptOut(Vertx vertx, VertxTestContext ctx) {
+    FakeSmtpServer server = new FakeSmtpServer().startTls().auth("relay", "s3cret");
+    ClientOptions options = options().setUsername("relay").setPassword("s3cret").setAuthOverUnverifiedTls(true);
+    deliverAndCheck(vertx, ctx, server, options, session -> {
+      assertThat(server.commandsOverTls()).anyMatch(c -> c.startsWith("AUTH PLAIN "));
+      assertThat(session.tlsStatus().trust()).isEqualTo(PeerTrust.UNTRUSTED);
     });
   }
 

@@ -54,6 +54,7 @@ public final class FakeSmtpServer {
   final List<String> commandsOverTls = new CopyOnWriteArrayList<>();
   final List<Message> messages = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
+  private io.vertx.core.net.KeyCertOptions keyCert = CERT.keyCertOptions();
   private NetServer server;
 
   public FakeSmtpServer greeting(Reply v) { greeting = v; return this; }
@@ -68,6 +69,8 @@ public final class FakeSmtpServer {
   /** Offer STARTTLS and send {@code text} in plaintext right behind the 220 (an injection). */
   public FakeSmtpServer startTlsInjecting(String text) { startTls = true; injectAfterStartTls = text; return this; }
   public FakeSmtpServer implicitTls() { implicitTls = true; return this; }
+  /** Present this certificate (see {@link TestCa}) instead of the self-signed one for "fake.test". */
+  public FakeSmtpServer certificate(io.vertx.core.net.KeyCertOptions v) { keyCert = v; return this; }
   /** Offer STARTTLS, say 220, then answer the TLS handshake with plaintext junk and close. */
   public FakeSmtpServer brokenTls() { startTls = true; brokenTls = true; return this; }
   /** Offer AUTH PLAIN LOGIN and accept these credentials only. */
@@ -104,7 +107,7 @@ public final class FakeSmtpServer {
   /** Listens on 127.0.0.1 on a free port. */
   public Future<FakeSmtpServer> start(Vertx vertx) {
     server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)
-        .setKeyCertOptions(CERT.keyCertOptions()).setSsl(implicitTls));
+        .setKeyCertOptions(keyCert).setSsl(implicitTls));
     server.connectHandler(socket -> {
       connections.incrementAndGet();
       new FakeSmtpSession(this, socket).start();

@@ -1,0 +1,67 @@
+package io.vmta.smtp.relay.client;
+
+import java.util.Locale;
+
+/**
+ * How much TLS a destination gets, by Postfix's names for its {@code smtp_tls_security_level}
+ * ({@code relay.tls.policy}). Only {@link #MAY} ever falls back to plaintext; a level that cannot
+ * be met defers the message with 4.7.x.
+ */
+public enum TlsLevel {
+  /** Never STARTTLS, even when offered. */
+  NONE,
+  /**
+   * STARTTLS when offered, certificate not enforced (RFC 7435 opportunistic security); a failed
+   * handshake is retried once over a new plaintext connection. The default.
+   */
+  MAY,
+  /** TLS is mandatory, the certificate is not enforced: no STARTTLS or a failed handshake defers. */
+  ENCRYPT,
+  /**
+   * TLS is mandatory and the certificate must verify: a chain to a trusted CA (the JDK's trust
+   * store and {@code relay.tls.caFile}) and a name matching the host connected to (the MX host
+   * name as found in DNS, or the smarthost's configured name; RFC 7817 section 3, RFC 6125).
+   */
+  VERIFY,
+  /**
+   * Opportunistic DANE (RFC 7672), as Postfix's {@code dane}: TLSA records of the MX host, when
+   * DNSSEC-validated, make authenticated TLS mandatory; without usable TLSA records the level is
+   * {@link #MAY}. DANE is not implemented yet, so no TLSA record is ever usable and this level
+   * acts as {@link #MAY} ({@link #effective()}): the hook for the DANE work.
+   */
+  DANE;
+
+  /** The name in the configuration: {@code none}, {@code may}, ... */
+  public String jsonName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The level named {@code text} (any case), or null when there is none by that name. */
+  public static TlsLevel parse(String text) {
+    for (TlsLevel level : values()) {
+      if (level.jsonName().equalsIgnoreCase(text)) {
+        return level;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The level the client applies. {@link #DANE} acts as {@link #MAY} until TLSA lookups exist
+   * (the DANE work replaces this with the outcome of the TLSA lookup for the host).
+   */
+  public TlsLevel effective() {
+    return this == DANE ? MAY : this;
+  }
+
+  /** Whether mail goes only over TLS at this level (no plaintext, no fallback). */
+  public boolean requiresTls() {
+    TlsLevel e = effective();
+    return e == ENCRYPT || e == VERIFY;
+  }
+
+  /** Whether the server's certificate must verify at this level. */
+  public boolean requiresVerification() {
+    return effective() == VERIFY;
+  }
+}
