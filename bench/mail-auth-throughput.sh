@@ -125,13 +125,13 @@ EOF
   VMTA_PID=
 }
 
-echo "== $(nproc) cores, $SESSIONS sessions, $MESSAGES messages of ~$SIZE bytes per run, $RUNS runs each, interleaved"
+echo "== $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg), $SESSIONS sessions, $MESSAGES messages of ~$SIZE bytes per run, $RUNS runs each, interleaved"
 declare -a ON OFF
 for run in $(seq "$RUNS"); do
-  line=$(run_vmta false | tee /dev/stderr | grep '^accepted=')
-  OFF+=("$(echo "$line" | grep -o 'msg/s=[0-9.]*' | cut -d= -f2)")
-  line=$(run_vmta true | tee /dev/stderr | grep '^accepted=')
-  ON+=("$(echo "$line" | grep -o 'msg/s=[0-9.]*' | cut -d= -f2)")
+  out=$(run_vmta false); echo "checks off: $out"
+  OFF+=("$(echo "$out" | grep '^accepted=' | grep -o 'msg/s=[0-9.]*' | cut -d= -f2)")
+  out=$(run_vmta true); echo "checks on:  $out"
+  ON+=("$(echo "$out" | grep '^accepted=' | grep -o 'msg/s=[0-9.]*' | cut -d= -f2)")
   echo "run $run: checks off ${OFF[-1]} msg/s, checks on ${ON[-1]} msg/s, ratio $(calc "${ON[-1]} / ${OFF[-1]}")"
 done
 sum_on=0; sum_off=0
