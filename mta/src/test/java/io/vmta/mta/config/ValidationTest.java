@@ -68,6 +68,10 @@ class ValidationTest {
       {"aliases": {"p@example.test": ["bad"]}}         | aliases["p@example.test"][0]: must be a mail address like "user@example.test", got "bad"
       {"aliases": {"p@example.test": ["a b@example.test"]}} | aliases["p@example.test"][0]: must be a mail address like "user@example.test", got "a b@example.test"
       {"aliases": {"p@example.test": 5}}               | aliases["p@example.test"]: must be a string or a list of strings, got 5
+      {"aliases": {"@bad..test": ["a@example.test"]}}  | aliases["@bad..test"]: must be a domain name
+      {"recipientDelimiter": "a"}                      | recipientDelimiter: must be "" or characters from
+      {"recipientDelimiter": "+@"}                     | recipientDelimiter: must be "" or characters from
+      {"recipientDelimiter": 1}                        | recipientDelimiter: must be "" or characters from
       {"aliases": {"p@example.test": ["a@x.test", "A@X.test"]}} | aliases["p@example.test"][1]: duplicate "a@x.test"
       {"aliases": {"P@example.test": "a@x.test", "p@example.test": "b@x.test"}} | aliases["p@example.test"]: same address as "P@example.test"
       {"aliases": ["x"]}                               | aliases: must be an object, got a list
@@ -99,7 +103,7 @@ class ValidationTest {
       {"cluster": {"roles": []}}                       | cluster.roles: must name at least one of server, relay
       {"cluster": {"members": [5]}}                    | cluster.members[0]: must be a non-empty string, got 5
       {"cluster": {"port": 65536}}                     | cluster.port: must be a port number (0-65535), got 65536
-      {"colour": "blue"}                               | colour: unknown key; known keys are limits, hostname, domains, aliases, listeners, tls, trustedNetworks, restrictSenders, dkim, authentication, dns, dataDir, relay, users, management, cluster
+      {"colour": "blue"}                               | colour: unknown key; known keys are limits, hostname, domains, aliases, recipientDelimiter, listeners, tls, trustedNetworks, restrictSenders, dkim, authentication, dns, dataDir, relay, users, management, cluster
       {"Hostname": "mx.example.test"}                  | Hostname: unknown key; did you mean hostname?
       {"localUsers": ["a@example.test"]}               | localUsers: unknown key
       {"maxConcurrentDeliveries": 3}                   | maxConcurrentDeliveries: unknown key

@@ -88,7 +88,8 @@ public class QueueVerticle extends VerticleBase {
   public Future<?> start() {
     options = explicitOptions != null ? explicitOptions : new QueueOptions(config());
     Path dataDir = Path.of(options.getDataDir());
-    local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases());
+    local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases(),
+        options.getLocal().getRecipientDelimiter());
     spool = new FileSpool(vertx, dataDir.resolve("spool"));
     Transport remote = remoteTransport != null ? remoteTransport : new UnavailableTransport();
     bounces = new BounceBuilder(options.getHostname(), Clock.systemDefaultZone());

@@ -144,6 +144,23 @@ class QueueVerticleTest {
   }
 
   @Test
+  void aSubaddressIsDeliveredToTheUsersMaildirAndAQuarantinedMessageToItsJunkFolder() throws Exception {
+    deploy();
+    submit("Subject: lists\r\n\r\nx\r\n", "alice+lists@example.test");
+    assertThat(nextEvent("removed")).isNotNull();
+    assertThat(newMail("alice")).hasSize(1);
+
+    Envelope junk = new Envelope(QueueId.next(), "sender@example.org", List.of("bob@example.test"), false, "7BIT",
+        "127.0.0.1", "client.example.org", null, Instant.now()).withQuarantine(true);
+    await(vertx.eventBus().request(QueueAddresses.SUBMIT, new QueuedMessage(junk, Buffer.buffer("Subject: j\r\n\r\nx\r\n"))));
+    assertThat(nextEvent("removed")).isNotNull();
+    assertThat(newMail("bob")).isEmpty();
+    try (Stream<Path> files = Files.list(dataDir.resolve("mail/example.test/bob/.Junk/new"))) {
+      assertThat(files.toList()).hasSize(1);
+    }
+  }
+
+  @Test
   void anUnwritableMaildirKeepsTheMessageAcrossARestartUntilItCanBeDelivered() throws Exception {
     Files.createDirectories(dataDir.resolve("mail/example.test"));
     Path blocker = dataDir.resolve("mail/example.test/alice");

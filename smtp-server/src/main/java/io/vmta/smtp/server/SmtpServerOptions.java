@@ -132,6 +132,8 @@ public final class SmtpServerOptions extends ServerLimits<SmtpServerOptions> {
   public Map<String, List<String>> getAliases() { return local.getAliases(); }
   /** Sets the aliases. */
   public SmtpServerOptions setAliases(Map<String, List<String>> v) { local.setAliases(v); return this; }
+  /** Sets the subaddress delimiter characters ({@code ""}: none); see {@link LocalMailOptions#setRecipientDelimiter}. */
+  public SmtpServerOptions setRecipientDelimiter(String v) { local.setRecipientDelimiter(v); return this; }
 
   /** The listeners (an unmodifiable list of mutable options: copy before changing). */
   public List<ListenerOptions> getListeners() {

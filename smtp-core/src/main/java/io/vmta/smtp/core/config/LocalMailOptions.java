@@ -20,11 +20,16 @@ public final class LocalMailOptions extends JsonOptions {
   public static final String DEFAULT_HOSTNAME = "localhost";
   /** Default local domains. */
   public static final List<String> DEFAULT_DOMAINS = List.of("example.test");
+  /** Subaddressing on, with {@code +} as most mail systems do. */
+  public static final String DEFAULT_RECIPIENT_DELIMITER = "+";
+  /** The characters that may separate a local part from its extension (atext specials, RFC 5322). */
+  static final String DELIMITER_CHARACTERS = "!#$%&'*+-/=?^_`{|}~.";
 
   private String hostname = DEFAULT_HOSTNAME;
   private List<String> domains = DEFAULT_DOMAINS;
   private Map<String, List<String>> aliases = Map.of();
   private List<String> localUsers = List.of();
+  private String recipientDelimiter = DEFAULT_RECIPIENT_DELIMITER;
 
   /** The defaults. */
   public LocalMailOptions() {
@@ -36,6 +41,7 @@ public final class LocalMailOptions extends JsonOptions {
     domains = other.domains;
     aliases = other.aliases;
     localUsers = other.localUsers;
+    recipientDelimiter = other.recipientDelimiter;
   }
 
   /** Reads its keys from the top level of a configuration; the caller ends the reader. */
@@ -44,6 +50,9 @@ public final class LocalMailOptions extends JsonOptions {
     domains = r.strings("domains", DEFAULT_DOMAINS, Names::domain);
     aliases = aliases(r.map("aliases"), r.key("aliases"));
     localUsers = r.strings("localUsers", List.of(), Names::address);
+    Object delimiter = r.value("recipientDelimiter");
+    recipientDelimiter = delimiter == null ? DEFAULT_RECIPIENT_DELIMITER
+        : delimiter(delimiter, r.key("recipientDelimiter"));
   }
 
   /** Its keys as configuration JSON. */
@@ -55,7 +64,30 @@ public final class LocalMailOptions extends JsonOptions {
         .put("hostname", hostname)
         .put("domains", new JsonArray(new ArrayList<>(domains)))
         .put("aliases", aliasObject)
-        .put("localUsers", new JsonArray(new ArrayList<>(localUsers)));
+        .put("localUsers", new JsonArray(new ArrayList<>(localUsers)))
+        .put("recipientDelimiter", recipientDelimiter);
+  }
+
+  /**
+   * The characters that separate a local part from its extension ({@code alice+lists@} is
+   * {@code alice@}); empty: no subaddressing.
+   */
+  public String getRecipientDelimiter() {
+    return recipientDelimiter;
+  }
+
+  /** Sets the delimiter characters ({@code ""} turns subaddressing off). */
+  public LocalMailOptions setRecipientDelimiter(String delimiter) {
+    this.recipientDelimiter = delimiter(delimiter, "recipientDelimiter");
+    return this;
+  }
+
+  private static String delimiter(Object value, String path) {
+    if (!(value instanceof String text) || text.length() > DELIMITER_CHARACTERS.length()
+        || !text.chars().allMatch(c -> DELIMITER_CHARACTERS.indexOf(c) >= 0)) {
+      throw ConfigReader.bad(path, "\"\" or characters from " + DELIMITER_CHARACTERS, value);
+    }
+    return text;
   }
 
   /** The name this server gives itself in greetings and Received headers (lower-case ASCII). */
@@ -110,7 +142,9 @@ public final class LocalMailOptions extends JsonOptions {
     Map<String, String> written = new LinkedHashMap<>();
     for (String key : json.fieldNames()) {
       String keyPath = path + "[" + ConfigReader.render(key) + "]";
-      String address = Names.address(key, keyPath);
+      // "@example.org" is that domain's catch-all, as in Postfix's virtual(5).
+      String address = key.startsWith("@") ? "@" + Names.domain(key.substring(1), keyPath)
+          : Names.address(key, keyPath);
       String previous = written.putIfAbsent(address, key);
       if (previous != null) {
         throw new ConfigException(keyPath, "same address as " + ConfigReader.render(previous));

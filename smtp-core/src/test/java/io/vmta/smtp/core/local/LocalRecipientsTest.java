@@ -81,4 +81,55 @@ class LocalRecipientsTest {
   void nonAliasesPassUnchanged() {
     assertThat(local.expand(List.of("Carol@Remote.test"))).containsExactly("Carol@Remote.test");
   }
+
+  private final LocalRecipients plus = new LocalRecipients(List.of("example.test", "catch.test"),
+      List.of("alice@example.test", "a+b@example.test", "bob@catch.test"),
+      Map.of("team@example.test", List.of("alice@example.test", "carol@remote.test"),
+          "@catch.test", List.of("bob@catch.test")),
+      "+-");
+
+  @Test
+  void anExtensionAfterTheDelimiterReachesTheMailboxOrAlias() {
+    assertThat(plus.classify("alice+lists@example.test")).isEqualTo(USER);
+    assertThat(plus.classify("Alice-Shop@Example.test")).isEqualTo(USER);
+    assertThat(plus.classify("team+x@example.test")).isEqualTo(ALIAS);
+    assertThat(plus.expand(List.of("alice+lists@example.test"))).containsExactly("alice@example.test");
+    assertThat(plus.expand(List.of("team-x@example.test"))).containsExactly("alice@example.test", "carol@remote.test");
+  }
+
+  @Test
+  void aUserWhoseNameHoldsTheDelimiterIsFoundFirstAndTheFirstDelimiterSplits() {
+    assertThat(plus.classify("a+b@example.test")).isEqualTo(USER);
+    assertThat(plus.expand(List.of("a+b@example.test"))).containsExactly("a+b@example.test");
+    assertThat(plus.classify("nobody+alice@example.test")).isEqualTo(UNKNOWN);
+    assertThat(plus.classify("+alice@example.test")).isEqualTo(UNKNOWN);
+  }
+
+  @Test
+  void withoutADelimiterAnExtensionIsAnotherName() {
+    assertThat(local.classify("alice+lists@example.test")).isEqualTo(UNKNOWN);
+  }
+
+  @Test
+  void aCatchAllTakesEveryOtherNameOfItsDomainAndNothingElsewhere() {
+    assertThat(plus.classify("anyone@catch.test")).isEqualTo(ALIAS);
+    assertThat(plus.classify("postmaster@catch.test")).isEqualTo(ALIAS);
+    assertThat(plus.expand(List.of("anyone@catch.test", "bob@catch.test"))).containsExactly("bob@catch.test");
+    assertThat(plus.classify("anyone@example.test")).isEqualTo(UNKNOWN);
+    assertThat(plus.expand(List.of("x@remote.test"))).containsExactly("x@remote.test");
+  }
+
+  @Test
+  void abuseIsAcceptedAsPostmasterIs() {
+    assertThat(plus.classify("abuse@example.test")).isEqualTo(POSTMASTER);
+    assertThat(plus.classify("postmaster@example.test")).isEqualTo(POSTMASTER);
+    assertThat(plus.expand(List.of("abuse@example.test"))).containsExactly("abuse@example.test");
+  }
+
+  @Test
+  void aUserMaySendFromHerOwnExtensions() {
+    assertThat(plus.mayUse("alice@example.test", "alice+lists@example.test")).isTrue();
+    assertThat(plus.mayUse("alice@example.test", "alicex+lists@example.test")).isFalse();
+    assertThat(local.mayUse("alice@example.test", "alice+lists@example.test")).isFalse();
+  }
 }

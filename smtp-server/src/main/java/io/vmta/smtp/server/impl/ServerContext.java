@@ -50,7 +50,8 @@ public final class ServerContext {
     this.dkim = dkim;
     this.checks = checks;
     this.options = new SmtpServerOptions(options);
-    this.local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases());
+    this.local = new LocalRecipients(options.getDomains(), options.getLocalUsers(), options.getAliases(),
+        options.getLocal().getRecipientDelimiter());
     this.trusted = options.getTrustedNetworks().stream().map(Cidr::parse).toList();
     this.limiter = new ConnectionLimiter(vertx, options.getMaxConnections(), options.getMaxConnectionsPerIp());
     this.auth = auth;
