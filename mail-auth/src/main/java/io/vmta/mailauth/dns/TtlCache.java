@@ -16,7 +16,7 @@ import java.util.function.ToLongFunction;
  * @param <K> the key
  * @param <V> the value, whose TTL in seconds {@code ttlSeconds} tells (0: do not keep)
  */
-final class TtlCache<K, V> {
+public final class TtlCache<K, V> {
 
   private record Entry<V>(V value, long expiresAtMillis) {
   }
@@ -26,7 +26,8 @@ final class TtlCache<K, V> {
   private final Map<K, Entry<V>> entries;
   private final Map<K, CompletableFuture<V>> inFlight = new HashMap<>();
 
-  TtlCache(int capacity, Clock clock, ToLongFunction<V> ttlSeconds) {
+  /** At most {@code capacity} keys, aged by {@code clock}, each value kept {@code ttlSeconds} long. */
+  public TtlCache(int capacity, Clock clock, ToLongFunction<V> ttlSeconds) {
     this.clock = clock;
     this.ttlSeconds = ttlSeconds;
     this.entries = new LinkedHashMap<>(16, 0.75f, true) {
@@ -43,7 +44,7 @@ final class TtlCache<K, V> {
    * The value of {@code key}: from the cache while fresh, else from the resolution already running
    * for it, else from a new one started with {@code resolve}.
    */
-  CompletableFuture<V> get(K key, Function<K, CompletableFuture<V>> resolve) {
+  public CompletableFuture<V> get(K key, Function<K, CompletableFuture<V>> resolve) {
     CompletableFuture<V> shared;
     synchronized (this) {
       Entry<V> entry = entries.get(key);
@@ -83,7 +84,7 @@ final class TtlCache<K, V> {
   }
 
   /** The number of keys held, fresh or not yet evicted. */
-  synchronized int size() {
+  public synchronized int size() {
     return entries.size();
   }
 }
