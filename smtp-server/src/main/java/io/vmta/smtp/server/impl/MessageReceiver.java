@@ -172,13 +172,18 @@ final class MessageReceiver {
   }
 
   /** Prepends our header fields, hands the message to the queue and answers the client. */
-  private Future<String> queue(Transaction tx, Verdict verdict, Buffer content) {
+  private Future<String> queue(Transaction tx, Verdict verdict, Buffer received) {
     var options = conn.ctx.options;
     Instant now = Instant.now();
+    ZonedDateTime localNow = ZonedDateTime.ofInstant(now, ZoneId.systemDefault());
     String protocol = ReceivedHeader.protocol(session.esmtp(), tx.params().smtputf8(), session.tls(),
         session.authUser() != null);
     Buffer header = ReceivedHeader.build(session.heloName(), conn.clientIp, options.getHostname(), protocol,
-        tx.id(), tx.recipients(), ZonedDateTime.ofInstant(now, ZoneId.systemDefault()));
+        tx.id(), tx.recipients(), localNow);
+    // The submission agent's part (RFC 6409 8): a Date and a Message-ID where a user's client left them out,
+    // added before signing so the signature covers them.
+    Buffer content = session.authUser() == null ? received
+        : MsaHeaders.complete(received, options.getHostname(), tx.id(), localNow);
     Envelope envelope = new Envelope(tx.id(), tx.senderText(), tx.recipients(), tx.params().smtputf8(),
         tx.params().effectiveBody().keyword(), conn.clientIp, session.heloName(), session.authUser(), now,
         verdict != null && verdict.action() == Action.QUARANTINE);

@@ -12,7 +12,7 @@ import java.util.Locale;
 /** The {@code Received:} trace header (RFC 5321 4.4) that the server prepends to every message. */
 final class ReceivedHeader {
 
-  private static final DateTimeFormatter DATE =
+  static final DateTimeFormatter DATE =
       DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
 
   private ReceivedHeader() {
