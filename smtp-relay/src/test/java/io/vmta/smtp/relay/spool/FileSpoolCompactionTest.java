@@ -70,11 +70,18 @@ class FileSpoolCompactionTest {
 
   /** Stores {@code messages} in one batch: the writer is held until all of them are pending. */
   private static void storeInOneBatch(FileSpool spool, ExecutorService executor, List<QueuedMessage> messages) {
-    inOneBatch(executor, () -> messages.stream().map(spool::store).toList());
+    inOneBatch(spool, executor, () -> messages.stream().map(spool::store).toList());
   }
 
-  /** Runs the operations {@code ops} starts in one batch: the writer is held until all of them are pending. */
-  private static void inOneBatch(ExecutorService executor, java.util.function.Supplier<List<Future<Void>>> ops) {
+  /**
+   * Runs the operations {@code ops} starts in one batch: the writer is held until all of them are
+   * pending. It must be idle first: a drain that has just completed the previous batch's futures
+   * may still be looking for more work, and would take part of these operations as a batch of
+   * their own (seen under load: a compaction of a half-removed batch).
+   */
+  private static void inOneBatch(FileSpool spool, ExecutorService executor,
+      java.util.function.Supplier<List<Future<Void>>> ops) {
+    await(spool.writerIdle());
     CountDownLatch hold = new CountDownLatch(1);
     executor.execute(() -> {
       try {
@@ -101,7 +108,7 @@ class FileSpoolCompactionTest {
     // Its progress and state are in later files: the compaction must carry them too.
     await(spool.markDone(id, List.of("r3@example.test")));
     await(spool.saveState(id, new JsonObject().put("attempts", 4)));
-    inOneBatch(executor, () -> messages.stream().filter(m -> m != deferred)
+    inOneBatch(spool, executor, () -> messages.stream().filter(m -> m != deferred)
         .map(m -> spool.remove(m.envelope().id())).toList());
     // Compaction runs after the batch's futures are completed: it never delays a reply.
     await(spool.writerIdle());
@@ -194,7 +201,7 @@ class FileSpoolCompactionTest {
       }, false);
       assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
       Future<Buffer> read = spool.content(deferred.envelope().id());
-      inOneBatch(executor, () -> messages.stream().filter(m -> m != deferred)
+      inOneBatch(spool, executor, () -> messages.stream().filter(m -> m != deferred)
           .map(m -> spool.remove(m.envelope().id())).toList());
       await(spool.writerIdle());
       assertThat(spool.compactionCount()).isEqualTo(1);
@@ -218,7 +225,7 @@ class FileSpoolCompactionTest {
     QueuedMessage deferred = messages.get(3);
     String id = deferred.envelope().id();
     SpoolRecords.Location stale = spool.writer().index().location(id);
-    inOneBatch(executor, () -> messages.stream().filter(m -> m != deferred)
+    inOneBatch(spool, executor, () -> messages.stream().filter(m -> m != deferred)
         .map(m -> spool.remove(m.envelope().id())).toList());
     await(spool.writerIdle());
     assertThat(spool.compactionCount()).isEqualTo(1);
