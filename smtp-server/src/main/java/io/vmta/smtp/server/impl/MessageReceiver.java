@@ -181,7 +181,7 @@ final class MessageReceiver {
         tx.id(), tx.recipients(), ZonedDateTime.ofInstant(now, ZoneId.systemDefault()));
     Envelope envelope = new Envelope(tx.id(), tx.senderText(), tx.recipients(), tx.params().smtputf8(),
         tx.params().effectiveBody().keyword(), conn.clientIp, session.heloName(), session.authUser(), now,
-        verdict != null && verdict.action() == Action.QUARANTINE);
+        verdict != null && verdict.action() == Action.QUARANTINE, tx.params().requireTls());
     Buffer results = verdict == null ? Buffer.buffer() : verdict.header();
     Buffer[] message = new Buffer[1];
     return signature(tx, content, now)
