@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Parses one SMTP command line, without its CRLF and already decoded from UTF-8, into an
  * {@link SmtpCommand} (RFC 5321 section 4.1.1, RFC 1870, RFC 3030, RFC 3207, RFC 4954, RFC 6152,
- * RFC 6531). Unknown verbs give {@link SmtpCommand.Unknown}; bad arguments throw
+ * RFC 6531, RFC 8689). Unknown verbs give {@link SmtpCommand.Unknown}; bad arguments throw
  * {@link SmtpSyntaxException} carrying the reply to send. The 512-octet line limit is the line
  * reader's job, not this class's.
  */
@@ -107,7 +107,12 @@ public final class CommandParser {
         throw syntax("Error: AUTH must be xtext of an address or <>");
       }
     }
-    return new SmtpCommand.MailFrom(sender, new MailParameters(size, body, smtputf8, params, auth));
+    boolean requireTls = params.containsKey("REQUIRETLS");
+    if (requireTls && params.remove("REQUIRETLS") != null) {
+      // RFC 8689 section 2: REQUIRETLS takes no value (a repetition is refused as a duplicate above).
+      throw syntax("Error: REQUIRETLS takes no value");
+    }
+    return new SmtpCommand.MailFrom(sender, new MailParameters(size, body, smtputf8, params, auth, requireTls));
   }
 
   /** {@code RCPT TO:<forward-path> [SP Rcpt-parameters]} (RFC 5321 section 4.1.1.3). */

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param other    every further parameter, keys upper-cased, value {@code null} for a bare keyword,
  *                 in the order given; the server refuses those it does not support with 555
  * @param auth     the AUTH value (RFC 4954 section 5), {@code null} when absent
+ * @param requireTls whether REQUIRETLS was given (RFC 8689 section 2): the message must travel
+ *                 only over verified TLS to servers that offer REQUIRETLS
  */
 public record MailParameters(Long size, BodyType body, boolean smtputf8, Map<String, String> other,
-                             AuthParameter auth) {
+                             AuthParameter auth, boolean requireTls) {
 
   /** No parameters at all. */
   public static final MailParameters NONE = new MailParameters(null, null, false, Map.of());
@@ -34,6 +36,12 @@ public record MailParameters(Long size, BodyType body, boolean smtputf8, Map<Str
     this(size, body, smtputf8, other, null);
   }
 
+  /** Parameters without REQUIRETLS. */
+  public MailParameters(Long size, BodyType body, boolean smtputf8, Map<String, String> other,
+                        AuthParameter auth) {
+    this(size, body, smtputf8, other, auth, false);
+  }
+
   /**
    * These parameters as a server keeps them: an AUTH value only from a client it trusts to
    * assert the submitter (one that authenticated), else {@code AUTH=<>} (RFC 4954 section 5).
@@ -42,7 +50,7 @@ public record MailParameters(Long size, BodyType body, boolean smtputf8, Map<Str
     if (auth == null || auth == AuthParameter.UNKNOWN || clientTrusted) {
       return this;
     }
-    return new MailParameters(size, body, smtputf8, other, AuthParameter.UNKNOWN);
+    return new MailParameters(size, body, smtputf8, other, AuthParameter.UNKNOWN, requireTls);
   }
 
   /** The body type to assume: {@code body}, or 7BIT when absent (RFC 6152 section 2). */

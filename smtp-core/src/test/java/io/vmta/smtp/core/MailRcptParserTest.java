@@ -51,7 +51,12 @@ class MailRcptParserTest {
         mail("MAIL FROM:<a@example.com> AUTH=alice+2Btag@example.com", "a@example.com", new MailParameters(null, null,
             false, null, new AuthParameter(MailAddress.parse("alice+tag@example.com")))),
         mail("MAIL FROM:<a@example.com> AUTH=+22a+20b+22@[192.0.2.1]", "a@example.com", new MailParameters(null, null,
-            false, null, new AuthParameter(MailAddress.parse("\"a b\"@[192.0.2.1]")))));
+            false, null, new AuthParameter(MailAddress.parse("\"a b\"@[192.0.2.1]")))),
+        // RFC 8689 section 2: REQUIRETLS, a keyword without value, in any case and position.
+        mail("MAIL FROM:<a@example.com> REQUIRETLS", "a@example.com",
+            new MailParameters(null, null, false, null, null, true)),
+        mail("MAIL FROM:<> SIZE=10 requiretls SMTPUTF8", null,
+            new MailParameters(10L, null, true, null, null, true)));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -133,6 +138,9 @@ class MailRcptParserTest {
       "MAIL FROM:<a@b.example> SMTPUTF8=yes | 501 | 5.5.4",
       "MAIL FROM:<a@b.example> SMTPUTF8= | 501 | 5.5.4",
       "MAIL FROM:<a@b.example> SMTPUTF8 smtputf8 | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> REQUIRETLS=yes | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> REQUIRETLS= | 501 | 5.5.4",
+      "MAIL FROM:<a@b.example> REQUIRETLS RequireTLS | 501 | 5.5.4",
       "MAIL FROM:<a@b.example> -X=1 | 501 | 5.5.4",
       "MAIL FROM:<a@b.example> X_Y=1 | 501 | 5.5.4",
       "MAIL FROM:<a@b.example> =1 | 501 | 5.5.4",

@@ -22,15 +22,23 @@ import java.util.Objects;
  * @param receivedAt  when the server accepted the message
  * @param quarantine  whether local delivery puts the message into the recipient's Junk folder (a
  *                    DMARC failure under {@code p=quarantine}, docs/mail-auth.md)
+ * @param requireTls  whether MAIL FROM carried REQUIRETLS (RFC 8689): relayed only over verified TLS
+ *                    to servers that offer REQUIRETLS, else bounced (docs/tls.md "REQUIRETLS")
  */
 public record Envelope(String id, String sender, List<String> recipients, boolean smtputf8, String body,
                        String clientAddress, String heloName, String authUser, Instant receivedAt,
-                       boolean quarantine) {
+                       boolean quarantine, boolean requireTls) {
 
   /** An envelope for the inbox. */
   public Envelope(String id, String sender, List<String> recipients, boolean smtputf8, String body,
                   String clientAddress, String heloName, String authUser, Instant receivedAt) {
     this(id, sender, recipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt, false);
+  }
+
+  /** An envelope without REQUIRETLS. */
+  public Envelope(String id, String sender, List<String> recipients, boolean smtputf8, String body,
+                  String clientAddress, String heloName, String authUser, Instant receivedAt, boolean quarantine) {
+    this(id, sender, recipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt, quarantine, false);
   }
 
   public Envelope {
@@ -49,18 +57,25 @@ public record Envelope(String id, String sender, List<String> recipients, boolea
   /** The same envelope under another queue id. */
   public Envelope withId(String newId) {
     return new Envelope(newId, sender, recipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt,
-        quarantine);
+        quarantine, requireTls);
   }
 
   /** The same envelope for other recipients. */
   public Envelope withRecipients(List<String> newRecipients) {
     return new Envelope(id, sender, newRecipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt,
-        quarantine);
+        quarantine, requireTls);
   }
 
   /** The same envelope, delivered locally into the Junk folder or not. */
   public Envelope withQuarantine(boolean junk) {
-    return new Envelope(id, sender, recipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt, junk);
+    return new Envelope(id, sender, recipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt, junk,
+        requireTls);
+  }
+
+  /** The same envelope, with the REQUIRETLS requirement (RFC 8689) or without. */
+  public Envelope withRequireTls(boolean required) {
+    return new Envelope(id, sender, recipients, smtputf8, body, clientAddress, heloName, authUser, receivedAt,
+        quarantine, required);
   }
 
   /** A JSON form that {@link #fromJson(JsonObject)} reads back unchanged. */
@@ -80,6 +95,9 @@ public record Envelope(String id, String sender, List<String> recipients, boolea
     if (quarantine) {
       json.put("quarantine", true);
     }
+    if (requireTls) {
+      json.put("requireTls", true);
+    }
     return json;
   }
 
@@ -92,6 +110,6 @@ public record Envelope(String id, String sender, List<String> recipients, boolea
         json.getBoolean("smtputf8", false), json.getString("body", "7BIT"),
         json.getString("clientAddress", ""), json.getString("heloName", ""),
         json.getString("authUser"), at == null ? Instant.EPOCH : Instant.parse(at),
-        json.getBoolean("quarantine", false));
+        json.getBoolean("quarantine", false), json.getBoolean("requireTls", false));
   }
 }

@@ -38,4 +38,27 @@ class EnvelopeTest {
     assertThat(junk.withId("ID2").quarantine()).isTrue();
     assertThat(junk.withRecipients(List.of("c@example.test")).quarantine()).isTrue();
   }
+
+  @Test
+  void requireTlsSurvivesTheJsonFormAndIsLeftOutWhenFalse() {
+    Envelope required = envelope.withRequireTls(true);
+
+    assertThat(Envelope.fromJson(required.toJson())).isEqualTo(required);
+    assertThat(Envelope.fromJson(required.toJson()).requireTls()).isTrue();
+    assertThat(envelope.toJson().containsKey("requireTls")).isFalse();
+    JsonObject old = required.toJson();
+    old.remove("requireTls");
+    assertThat(Envelope.fromJson(old).requireTls()).isFalse();
+  }
+
+  @Test
+  void everyCopyKeepsRequireTlsAndQuarantineApart() {
+    Envelope required = envelope.withRequireTls(true);
+
+    assertThat(required.withId("ID2").requireTls()).isTrue();
+    assertThat(required.withRecipients(List.of("c@example.test")).requireTls()).isTrue();
+    assertThat(required.withQuarantine(true).requireTls()).isTrue();
+    assertThat(required.withQuarantine(true).quarantine()).isTrue();
+    assertThat(envelope.withQuarantine(true).withRequireTls(true).quarantine()).isTrue();
+  }
 }

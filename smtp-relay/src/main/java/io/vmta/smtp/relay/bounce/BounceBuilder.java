@@ -90,9 +90,11 @@ public final class BounceBuilder {
     body.appendString("--" + boundary + "--" + CRLF);
 
     // RFC 5321 section 4.5.5 and RFC 3464 section 2: from the null path, to the original sender.
+    // RFC 8689 section 5: the bounce of a REQUIRETLS message (it returns the header section,
+    // Subject included) travels under REQUIRETLS too; local delivery is unaffected.
     Envelope envelope = new Envelope(id, "", List.of(original.sender()),
         !MimeText.isAscii(original.sender()), eightBit(body) ? "8BITMIME" : "7BIT",
-        "localhost", reportingMta, null, now);
+        "localhost", reportingMta, null, now, false, original.requireTls());
     return Optional.of(new QueuedMessage(envelope, body));
   }
 

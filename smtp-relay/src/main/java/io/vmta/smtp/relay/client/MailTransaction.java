@@ -30,7 +30,13 @@ final class MailTransaction {
       "UTF-8 header fields, but the server does not offer SMTPUTF8 (RFC 6531 section 3.2)"
           + " (synthesized by the client)");
 
+  // RFC 8689 section 4.2.1 and its registration of X.7.30: the next hop cannot take a REQUIRETLS message.
+  private static final Reply NEEDS_REQUIRETLS = Reply.of(550, "5.7.30",
+      "REQUIRETLS support required: the server does not offer REQUIRETLS over verified TLS (RFC 8689)"
+          + " (synthesized by the client)");
+
   private final ClientConnection conn;
+  private final boolean verified;
   private final ClientOptions options;
   private final ServerCapabilities caps;
   private final Envelope envelope;
@@ -40,9 +46,10 @@ final class MailTransaction {
   private final Map<String, RecipientResult> results = new LinkedHashMap<>();
   private final List<String> accepted = new ArrayList<>();
 
-  MailTransaction(ClientConnection conn, ClientOptions options, ServerCapabilities caps,
+  MailTransaction(ClientConnection conn, ClientOptions options, ServerCapabilities caps, boolean verified,
       Envelope envelope, List<String> recipients, Buffer content, ContentScan scan) {
     this.conn = conn;
+    this.verified = verified;
     this.options = options;
     this.caps = caps;
     this.envelope = envelope;
@@ -65,12 +72,16 @@ final class MailTransaction {
   }
 
   /**
-   * A reply for the checks that make sending pointless: SIZE, SMTPUTF8 and 8BITMIME. The bytes
+   * A reply for the checks that make sending pointless: REQUIRETLS (a verified TLS session to a
+   * server that offers it, else not a byte of the message), SIZE, SMTPUTF8 and 8BITMIME. The bytes
    * decide, not only the client's declaration: an undeclared 8-bit body still needs 8BITMIME.
    * Headers with 8-bit octets need SMTPUTF8 only in a message submitted with SMTPUTF8 (RFC 6532
    * UTF-8); without it they are 8-bit data like a body's, as Postfix treats them.
    */
   private Reply refusalBeforeSending() {
+    if (envelope.requireTls() && !(caps.requireTls() && conn.isTls() && verified)) {
+      return NEEDS_REQUIRETLS;
+    }
     if (caps.tooBig(content.length())) {
       return Reply.of(552, "5.3.4", "message size exceeds fixed maximum message size: "
           + content.length() + " octets, the server takes " + caps.maxSize()
@@ -211,6 +222,11 @@ final class MailTransaction {
     }
     if ((envelope.smtputf8() || nonAsciiAddress()) && caps.smtputf8()) {
       mail.append(" SMTPUTF8");  // RFC 6531 section 3.4
+    }
+    if (envelope.requireTls()) {
+      // RFC 8689 section 4.2.1: passed on only where offered, over verified TLS; refusalBeforeSending()
+      // makes sure of both, so the requirement is never dropped on the way.
+      mail.append(" REQUIRETLS");
     }
     return mail.append("\r\n").toString();
   }

@@ -19,18 +19,25 @@ import java.util.Set;
  * @param startTls      STARTTLS (RFC 3207)
  * @param chunking      CHUNKING (RFC 3030)
  * @param authMechanisms the SASL mechanisms after AUTH (RFC 4954), upper case
+ * @param requireTls    REQUIRETLS (RFC 8689 section 2)
  */
 public record ServerCapabilities(boolean esmtp, boolean pipelining, boolean size, long maxSize,
     boolean eightBitMime, boolean smtputf8, boolean startTls, boolean chunking,
-    Set<String> authMechanisms) {
+    Set<String> authMechanisms, boolean requireTls) {
 
   /** What a server that only answered HELO offers: nothing. */
   public static final ServerCapabilities NONE =
-      new ServerCapabilities(false, false, false, 0, false, false, false, false, Set.of());
+      new ServerCapabilities(false, false, false, 0, false, false, false, false, Set.of(), false);
 
   /** Copies the mechanisms. */
   public ServerCapabilities {
     authMechanisms = Set.copyOf(authMechanisms);
+  }
+
+  /** Without REQUIRETLS. */
+  public ServerCapabilities(boolean esmtp, boolean pipelining, boolean size, long maxSize,
+      boolean eightBitMime, boolean smtputf8, boolean startTls, boolean chunking, Set<String> authMechanisms) {
+    this(esmtp, pipelining, size, maxSize, eightBitMime, smtputf8, startTls, chunking, authMechanisms, false);
   }
 
   /** Reads the extensions from a positive EHLO reply; unknown keywords are ignored. */
@@ -42,6 +49,7 @@ public record ServerCapabilities(boolean esmtp, boolean pipelining, boolean size
     boolean utf8 = false;
     boolean tls = false;
     boolean chunking = false;
+    boolean requireTls = false;
     Set<String> auth = new LinkedHashSet<>();
     for (String line : reply.lines().subList(1, reply.lines().size())) {
       String[] words = line.trim().toUpperCase(Locale.ROOT).split(" +");
@@ -56,6 +64,7 @@ public record ServerCapabilities(boolean esmtp, boolean pipelining, boolean size
         case "SMTPUTF8" -> utf8 = true;
         case "STARTTLS" -> tls = true;
         case "CHUNKING" -> chunking = true;
+        case "REQUIRETLS" -> requireTls = true;
         case "AUTH" -> auth.addAll(Arrays.asList(words).subList(1, words.length));
         default -> {
           // Some old servers announce "AUTH=PLAIN LOGIN" (before RFC 4954 was final).
@@ -68,7 +77,7 @@ public record ServerCapabilities(boolean esmtp, boolean pipelining, boolean size
     }
     auth.remove("");
     return new ServerCapabilities(true, pipelining, size, maxSize, eightBit, utf8, tls, chunking,
-        auth);
+        auth, requireTls);
   }
 
   /** Whether a message of {@code octets} exceeds the announced SIZE limit. */

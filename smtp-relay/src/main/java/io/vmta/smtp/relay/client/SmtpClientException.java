@@ -55,7 +55,7 @@ public final class SmtpClientException extends RuntimeException {
   }
 
   /** Records the TLS of the session that failed, unless one is recorded already; returns this. */
-  SmtpClientException withTls(TlsStatus status) {
+  public SmtpClientException withTls(TlsStatus status) {
     if (tls == null) {
       tls = status;
     }

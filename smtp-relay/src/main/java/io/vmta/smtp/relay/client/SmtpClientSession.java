@@ -141,7 +141,8 @@ public final class SmtpClientSession {
             new IllegalStateException("session to " + peer + " is closed or busy"));
       }
       busy = true;
-      return new MailTransaction(conn, options, capabilities, envelope, rcpts, content, scan).run()
+      boolean verified = conn.isTls() && tlsStatus.trust() == PeerTrust.VERIFIED;
+      return new MailTransaction(conn, options, capabilities, verified, envelope, rcpts, content, scan).run()
           .andThen(ar -> busy = false);
     });
   }

@@ -60,6 +60,17 @@ public enum TlsLevel {
     return e == ENCRYPT || e == VERIFY;
   }
 
+  /**
+   * This level for a message carrying {@code TLS-Required: No} (RFC 8689 section 4.2.2), when
+   * the level comes from a policy the recipient domain published (MTA-STS, DANE): {@link #MAY},
+   * so that TLS is still tried but a policy failure no longer holds the message. {@link #NONE}
+   * and {@link #MAY} are kept. The operator's own {@code relay.tls.policy} entries and the
+   * smarthost's settings are not recipient policies and are never relaxed (docs/tls.md).
+   */
+  public TlsLevel relaxedForTlsRequiredNo() {
+    return this == NONE ? NONE : MAY;
+  }
+
   /** Whether the server's certificate must verify at this level. */
   public boolean requiresVerification() {
     return effective() == VERIFY;

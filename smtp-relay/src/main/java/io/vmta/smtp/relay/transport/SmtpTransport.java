@@ -20,6 +20,8 @@ import io.vmta.smtp.relay.client.TransactionResult;
 import io.vmta.mailauth.dns.DnsResolutionException;
 import io.vmta.smtp.relay.dns.MxHost;
 import io.vmta.smtp.relay.dns.MxResolver;
+import io.vmta.smtp.relay.requiretls.RequireTls;
+import io.vmta.smtp.relay.requiretls.TlsRequiredHeader;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -40,6 +42,11 @@ import java.util.Map;
  * met is a transient 4.7.x for that host, and the next host is tried. The host name checked
  * against the certificate is the MX host name as found in DNS (the domain itself when its
  * address records stand in for MX), or the smarthost's configured name (RFC 7817 section 3).
+ *
+ * <p>REQUIRETLS (RFC 8689): a message that carries it gets level {@code verify} everywhere and
+ * goes only to a host that offers REQUIRETLS; when every host fails that, the recipients fail
+ * permanently ({@link RequireTls}). {@code TLS-Required: No} relaxes recipient-published
+ * policies only ({@link TlsLevel#relaxedForTlsRequiredNo()}).
  */
 public final class SmtpTransport implements Transport {
 
@@ -58,8 +65,15 @@ public final class SmtpTransport implements Transport {
     }
   }
 
-  /** The message to send and what its bytes need from a server. */
-  private record Message(Envelope envelope, Buffer content, ContentScan scan) {
+  /**
+   * The message to send and what its bytes need from a server: {@code tlsRequiredNo} when it
+   * carries {@code TLS-Required: No} and not REQUIRETLS, which makes the RFC ignore the field
+   * (RFC 8689 section 4.1).
+   */
+  private record Message(Envelope envelope, Buffer content, ContentScan scan, boolean tlsRequiredNo) {
+    boolean requireTls() {
+      return envelope.requireTls();
+    }
   }
 
   /** One host address to try. */
@@ -117,10 +131,12 @@ public final class SmtpTransport implements Transport {
     String domain = recipients.get(0).substring(recipients.get(0).lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     String destination = options.getSmarthost() != null ? "smarthost" : domain;
     // One pass over the bytes for every host tried (a few ms for the largest message, as dot-stuffing).
-    Message message = new Message(envelope, content, ContentScan.of(content));
+    Message message = new Message(envelope, content, ContentScan.of(content),
+        !envelope.requireTls() && TlsRequiredHeader.saysNo(content));
+    RequireTls.Tally tally = envelope.requireTls() ? new RequireTls.Tally() : null;
     return limiter.submit(destination, () -> verifier()
-        .compose(v -> targets(domain).compose(targets -> attempt(targets, 0, v, message, recipients,
-            new Failure("none", "4.4.1", "no host to try", null))))
+        .compose(v -> targets(domain, message).compose(targets -> attempt(targets, 0, v, message, recipients,
+            new Failure("none", "4.4.1", "no host to try", null), tally)))
         .recover(e -> Future.succeededFuture(failAll(recipients, e))));
   }
 
@@ -133,7 +149,7 @@ public final class SmtpTransport implements Transport {
     return verifier;
   }
 
-  private Future<List<Target>> targets(String domain) {
+  private Future<List<Target>> targets(String domain, Message message) {
     Smarthost smarthost = options.getSmarthost();
     if (smarthost == null) {
       return resolver.resolve(domain).map(route -> {
@@ -145,7 +161,15 @@ public final class SmtpTransport implements Transport {
         // will decide here per MX host, from its TLSA records; until then "dane" acts as "may"
         // (TlsLevel.effective()).
         RelayTlsOptions.Match policy = options.tlsPolicy(domain);
-        ClientOptions client = new ClientOptions(options.getClient()).setTlsLevel(policy.level());
+        TlsLevel level = policy.level();
+        if (message.requireTls()) {
+          level = RequireTls.levelFor(level);
+        } else if (message.tlsRequiredNo() && level == TlsLevel.DANE) {
+          // TLSA records are the recipient's policy (RFC 8689 section 4.2.2); relay.tls.policy's
+          // other levels are the operator's and stay. MTA-STS and DANE outcomes relax here too.
+          level = level.relaxedForTlsRequiredNo();
+        }
+        ClientOptions client = new ClientOptions(options.getClient()).setTlsLevel(level);
         List<Target> out = new ArrayList<>();
         for (MxHost host : hosts) {
           host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), client)));
@@ -155,6 +179,10 @@ public final class SmtpTransport implements Transport {
     }
     // The smarthost is verified (and only then gets the password) unless tlsVerify is false.
     TlsLevel level = options.appliedTlsPolicy(domain).level();
+    if (message.requireTls()) {
+      // Even a smarthost with tlsVerify false or tls none: REQUIRETLS wants verified TLS.
+      level = RequireTls.levelFor(level);
+    }
     ClientOptions client = new ClientOptions(options.getClient())
         .setUsername(smarthost.username())
         .setPassword(smarthost.password())
@@ -172,10 +200,14 @@ public final class SmtpTransport implements Transport {
   }
 
   private Future<Map<String, DeliveryResult>> attempt(List<Target> targets, int index, PeerVerifier verifier,
-      Message message, List<String> recipients, Failure last) {
+      Message message, List<String> recipients, Failure last, RequireTls.Tally tally) {
     if (index >= targets.size()) {
       Map<String, DeliveryResult> out = new LinkedHashMap<>();
-      recipients.forEach(r -> out.put(r, new DeliveryResult.Transient(last.relay(), last.status(), last.detail(), last.tls())));
+      // RFC 8689 section 4.2.1: no host met REQUIRETLS, none can later: a bounce, not a wait.
+      String permanent = tally == null ? null : tally.permanentStatus();
+      recipients.forEach(r -> out.put(r, permanent != null
+          ? new DeliveryResult.Permanent(last.relay(), permanent, last.detail(), last.tls())
+          : new DeliveryResult.Transient(last.relay(), last.status(), last.detail(), last.tls())));
       return Future.succeededFuture(out);
     }
     Target target = targets.get(index);
@@ -184,10 +216,22 @@ public final class SmtpTransport implements Transport {
     Future<SmtpClientSession> session = reused != null ? Future.succeededFuture(reused)
         : SmtpClientSession.connect(vertx, target.client(), verifier, target.host(), target.address(), target.port());
     return session
-        .compose(s -> s.send(message.envelope(), recipients, message.content(), message.scan())
-            .onComplete(ar -> pool.give(poolKey, s))
-            .map(result -> convert(result, target.relay(), s.tlsStatus())))
-        .recover(e -> attempt(targets, index + 1, verifier, message, recipients, failure(e, target)));
+        .compose(s -> {
+          if (message.requireTls() && !RequireTls.qualifies(s)) {
+            // The session is verified (level verify) and good for other mail: kept, not a byte sent.
+            pool.give(poolKey, s);
+            return Future.failedFuture(RequireTls.notOffered(s, target.relay()));
+          }
+          return s.send(message.envelope(), recipients, message.content(), message.scan())
+              .onComplete(ar -> pool.give(poolKey, s))
+              .map(result -> convert(result, target.relay(), s.tlsStatus()));
+        })
+        .recover(e -> {
+          if (tally != null) {
+            tally.failed(e);
+          }
+          return attempt(targets, index + 1, verifier, message, recipients, failure(e, target), tally);
+        });
   }
 
   /**

@@ -53,6 +53,14 @@ class BounceBuilderTest {
   }
 
   @Test
+  void theBounceOfARequireTlsMessageRequiresTlsToo() {
+    Envelope original = envelope("alice@example.test", "bob@example.org");
+    assertThat(builder.build(original.withRequireTls(true), original(), List.of(BOB)).orElseThrow()
+        .envelope().requireTls()).isTrue();
+    assertThat(bounce(List.of(BOB)).envelope().requireTls()).isFalse();
+  }
+
+  @Test
   void aBounceIsNeverBounced() {
     QueuedMessage first = bounce(List.of(BOB));
     FailedRecipient alice = FailedRecipient.failed("alice@example.test", "5.1.1", null, null);

@@ -53,6 +53,27 @@ class FileSpoolTest {
   }
 
   @Test
+  void requireTlsAndQuarantineComeBackAfterRestart(Vertx vertx, VertxTestContext tc) {
+    QueuedMessage plain = message("bob@example.test");
+    QueuedMessage m = new QueuedMessage(plain.envelope().withRequireTls(true).withQuarantine(true), plain.content());
+    FileSpool first = new FileSpool(vertx, dir);
+    first.recover()
+        .compose(none -> first.store(m))
+        .compose(v -> first.close())
+        .compose(v -> {
+          FileSpool second = new FileSpool(vertx, dir);
+          return second.recover().map(entries -> {
+            assertThat(entries).hasSize(1);
+            assertThat(entries.get(0).envelope().requireTls()).isTrue();
+            assertThat(entries.get(0).envelope()).isEqualTo(m.envelope());
+            return second;
+          });
+        })
+        .compose(FileSpool::close)
+        .onComplete(tc.succeedingThenComplete());
+  }
+
+  @Test
   void markDoneSaveStateAndRemoveAreReflectedAfterRestart(Vertx vertx, VertxTestContext tc) {
     QueuedMessage kept = message("a@example.test", "b@example.test", "c@example.test");
     QueuedMessage removed = message("d@example.test");

@@ -36,6 +36,7 @@ public final class FakeSmtpServer {
   boolean eightBitMime;
   boolean smtputf8;
   boolean startTls;
+  boolean requireTls;
   String injectAfterStartTls = "";
   boolean implicitTls;
   boolean brokenTls;
@@ -56,7 +57,15 @@ public final class FakeSmtpServer {
   private final AtomicInteger connections = new AtomicInteger();
   private io.vertx.core.net.KeyCertOptions keyCert = CERT.keyCertOptions();
   private NetServer server;
+  private String bindHost = "127.0.0.1";
+  private int bindPort;
 
+  /**
+   * Listen on {@code host} and {@code port} instead of 127.0.0.1 and a free port: a second
+   * loopback address (127.0.0.2) on the port of another fake server stands for a second MX host,
+   * as the relay connects to one port for every host.
+   */
+  public FakeSmtpServer bind(String host, int port) { bindHost = host; bindPort = port; return this; }
   public FakeSmtpServer greeting(Reply v) { greeting = v; return this; }
   /** Answer EHLO with 502, so that the client falls back to HELO. */
   public FakeSmtpServer rejectEhlo() { rejectEhlo = true; return this; }
@@ -66,6 +75,8 @@ public final class FakeSmtpServer {
   public FakeSmtpServer eightBitMime() { eightBitMime = true; return this; }
   public FakeSmtpServer smtputf8() { smtputf8 = true; return this; }
   public FakeSmtpServer startTls() { startTls = true; return this; }
+  /** Offer REQUIRETLS (RFC 8689), in the EHLO reply under TLS only, as a real server does. */
+  public FakeSmtpServer requireTls() { requireTls = true; return this; }
   /** Offer STARTTLS and send {@code text} in plaintext right behind the 220 (an injection). */
   public FakeSmtpServer startTlsInjecting(String text) { startTls = true; injectAfterStartTls = text; return this; }
   public FakeSmtpServer implicitTls() { implicitTls = true; return this; }
@@ -97,6 +108,17 @@ public final class FakeSmtpServer {
   public List<String> commands() { return List.copyOf(commands); }
   /** The command lines received over TLS. */
   public List<String> commandsOverTls() { return List.copyOf(commandsOverTls); }
+  /**
+   * The ESMTP parameters of each MAIL FROM received, upper case, in order: one list per command
+   * ({@code [SIZE=42, REQUIRETLS]}).
+   */
+  public List<List<String>> mailParameters() {
+    return commands.stream().filter(c -> verb(c).equals("MAIL")).map(c -> {
+      int close = c.indexOf('>');
+      String rest = close < 0 ? "" : c.substring(close + 1).trim();
+      return rest.isEmpty() ? List.<String>of() : List.of(rest.toUpperCase(Locale.ROOT).split(" +"));
+    }).toList();
+  }
   /** The verbs of {@link #commands()}, upper case. */
   public List<String> verbs() { return commands.stream().map(FakeSmtpServer::verb).toList(); }
   /** Every message received, in order. */
@@ -104,9 +126,9 @@ public final class FakeSmtpServer {
   /** How many connections were accepted. */
   public int connections() { return connections.get(); }
 
-  /** Listens on 127.0.0.1 on a free port. */
+  /** Listens on 127.0.0.1 on a free port (or as {@link #bind} says). */
   public Future<FakeSmtpServer> start(Vertx vertx) {
-    server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)
+    server = vertx.createNetServer(new NetServerOptions().setHost(bindHost).setPort(bindPort)
         .setKeyCertOptions(keyCert).setSsl(implicitTls));
     server.connectHandler(socket -> {
       connections.incrementAndGet();

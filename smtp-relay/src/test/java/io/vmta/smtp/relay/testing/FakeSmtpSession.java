@@ -196,6 +196,9 @@ final class FakeSmtpSession {
     if (script.authUser != null) {
       lines.add("AUTH " + script.authMechanisms);
     }
+    if (script.requireTls && tls) {
+      lines.add("REQUIRETLS");
+    }
     return new Reply(250, null, lines);
   }
 

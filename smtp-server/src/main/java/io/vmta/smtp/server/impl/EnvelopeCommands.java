@@ -23,6 +23,13 @@ final class EnvelopeCommands {
   private static final Reply SENDER_NOT_OWNED =
       Reply.of(553, "5.7.1", "Error: sender address not owned by the authenticated user");
 
+  /**
+   * RFC 8689 gives no reply for REQUIRETLS outside TLS; 530 is RFC 3207's "issue STARTTLS first"
+   * and X.7.10 RFC 5248's "Encryption Needed".
+   */
+  private static final Reply REQUIRETLS_NEEDS_TLS =
+      Reply.of(530, "5.7.10", "Error: REQUIRETLS needs a TLS session; issue STARTTLS first");
+
   private final SmtpConnection conn;
   private final ServerContext ctx;
   private final SmtpSession session;
@@ -53,6 +60,11 @@ final class EnvelopeCommands {
     MailParameters p = c.params();
     if (!p.other().isEmpty() || p.body() == BodyType.BINARY_MIME || (p.smtputf8() && !session.esmtp())) {
       conn.error(Replies.PARAMETER_NOT_RECOGNIZED);
+      return;
+    }
+    if (p.requireTls() && !session.tls()) {
+      // RFC 8689 section 2: REQUIRETLS only in a session under TLS, where alone it is offered.
+      conn.error(REQUIRETLS_NEEDS_TLS);
       return;
     }
     if (p.size() != null && p.size() > ctx.options.getMaxMessageSize()) {

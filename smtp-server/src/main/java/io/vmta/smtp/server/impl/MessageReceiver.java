@@ -186,7 +186,7 @@ final class MessageReceiver {
         : MsaHeaders.complete(received, options.getHostname(), tx.id(), localNow);
     Envelope envelope = new Envelope(tx.id(), tx.senderText(), tx.recipients(), tx.params().smtputf8(),
         tx.params().effectiveBody().keyword(), conn.clientIp, session.heloName(), session.authUser(), now,
-        verdict != null && verdict.action() == Action.QUARANTINE);
+        verdict != null && verdict.action() == Action.QUARANTINE, tx.params().requireTls());
     Buffer results = verdict == null ? Buffer.buffer() : verdict.header();
     Buffer[] message = new Buffer[1];
     return signature(tx, content, now)

@@ -138,6 +138,10 @@ final class SmtpSession {
       // RFC 4954 4: AUTH only over TLS, so passwords never cross the network in clear.
       lines.add("AUTH " + String.join(" ", SaslMechanisms.names()));
     }
+    if (tls) {
+      // RFC 8689 section 2: REQUIRETLS is offered only where the session itself is under TLS.
+      lines.add("REQUIRETLS");
+    }
     lines.add("SMTPUTF8");
     lines.add("CHUNKING");
     conn.reply(new Reply(250, null, lines));

@@ -206,6 +206,7 @@ public final class TranscriptPlayer {
         case "body" -> e.body();
         case "smtputf8" -> Boolean.toString(e.smtputf8());
         case "helo" -> e.heloName();
+        case "requiretls" -> Boolean.toString(e.requireTls());
         default -> throw failure(step, "unknown envelope field '" + name + "'");
       };
       if (!got.equals(want)) {
