@@ -150,7 +150,7 @@ public class MtaVerticle extends VerticleBase {
     QueueVerticle queue = new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx));
     // The metrics follow the queue's events from before the queue starts (its recovery included).
     return metrics.followQueue(vertx, queue::size)
-        .compose(m -> vertx.deployVerticle(new RelayVerticle(relayOptions())).onSuccess(parts::add))
+        .compose(m -> vertx.deployVerticle(new RelayVerticle(relayOptions(), dataDir.resolve("mta-sts"))).onSuccess(parts::add))
         .compose(r -> vertx.deployVerticle(queue
             .stopAfter(this::serversStopped, options.getServer().getShutdownGrace().toMillis() + QUEUE_STOP_SLACK_MILLIS))
             .onSuccess(parts::add));

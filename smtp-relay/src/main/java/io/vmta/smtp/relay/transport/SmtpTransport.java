@@ -20,6 +20,8 @@ import io.vmta.smtp.relay.client.TransactionResult;
 import io.vmta.mailauth.dns.DnsResolutionException;
 import io.vmta.smtp.relay.dns.MxHost;
 import io.vmta.smtp.relay.dns.MxResolver;
+import io.vmta.smtp.relay.mtasts.MtaSts;
+import io.vmta.smtp.relay.mtasts.MtaStsPolicy;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -50,6 +52,7 @@ public final class SmtpTransport implements Transport {
   private final ConnectionPool pool;
   private final MxLoopCheck loopCheck;
   private Future<PeerVerifier> verifier;
+  private final MtaSts mtaSts;
 
   /** The route of a domain leads back to this MTA: a permanent failure (RFC 3463 5.4.6). */
   private static final class MailLoopException extends RuntimeException {
@@ -62,8 +65,15 @@ public final class SmtpTransport implements Transport {
   private record Message(Envelope envelope, Buffer content, ContentScan scan) {
   }
 
-  /** One host address to try. */
-  private record Target(String host, InetAddress address, int port, ClientOptions client) {
+  /** No MX host of the domain is one its enforced MTA-STS policy names: transient (RFC 8461 section 5). */
+  private static final class PolicyMismatchException extends RuntimeException {
+    PolicyMismatchException(String domain, MtaStsPolicy policy) {
+      super("no MX host of " + domain + " matches its MTA-STS policy (" + policy.source() + ")", null, false, false);
+    }
+  }
+
+  /** One host address to try, and the MTA-STS policy of its domain (null for none). */
+  private record Target(String host, InetAddress address, int port, ClientOptions client, MtaStsPolicy sts) {
     String relay() {
       return host + "[" + address.getHostAddress() + "]:" + port;
     }
@@ -98,7 +108,14 @@ public final class SmtpTransport implements Transport {
    */
   public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
       PeerVerifier verifier) {
+    this(vertx, options, resolver, localAddresses, verifier, null);
+  }
+
+  /** As above, with the MTA-STS policies of {@code mtaSts} applied to MX routing (none when null). */
+  public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
+      PeerVerifier verifier, MtaSts mtaSts) {
     this.vertx = vertx;
+    this.mtaSts = mtaSts;
     this.verifier = verifier == null ? null : Future.succeededFuture(verifier);
     this.loopCheck = new MxLoopCheck(options.getLocalNames(), options.getLocalPorts(), options.getPort(), localAddresses);
     this.options = new RelayOptions(options);
@@ -107,9 +124,12 @@ public final class SmtpTransport implements Transport {
     this.pool = new ConnectionPool(vertx, options.getConnectionIdle().toMillis(), options.getMaxConnectionsPerDestination());
   }
 
-  /** Says goodbye to the connections kept for reuse. */
+  /** Says goodbye to the connections kept for reuse (and closes the MTA-STS client). */
   public void close() {
     pool.closeAll();
+    if (mtaSts != null) {
+      mtaSts.close();
+    }
   }
 
   @Override
@@ -136,22 +156,31 @@ public final class SmtpTransport implements Transport {
   private Future<List<Target>> targets(String domain) {
     Smarthost smarthost = options.getSmarthost();
     if (smarthost == null) {
-      return resolver.resolve(domain).map(route -> {
+      Future<MtaStsPolicy> sts = mtaSts == null ? Future.succeededFuture(null) : mtaSts.policy(domain);
+      return resolver.resolve(domain).compose(route -> sts.map(stsPolicy -> {
         List<MxHost> hosts = loopCheck.beforeSelf(route.hosts());
         if (hosts.isEmpty()) {
           throw new MailLoopException(domain);
         }
         // The level of relay.tls.policy: only "may" ever falls back to plaintext. DANE (RFC 7672)
         // will decide here per MX host, from its TLSA records; until then "dane" acts as "may"
-        // (TlsLevel.effective()).
+        // (TlsLevel.effective()). An enforced MTA-STS policy raises it to "verify" for the MX
+        // hosts it names and leaves out the others (MtaSts.level).
         RelayTlsOptions.Match policy = options.tlsPolicy(domain);
-        ClientOptions client = new ClientOptions(options.getClient()).setTlsLevel(policy.level());
+        Map<TlsLevel, ClientOptions> clients = new java.util.EnumMap<>(TlsLevel.class);
         List<Target> out = new ArrayList<>();
         for (MxHost host : hosts) {
-          host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), client)));
+          TlsLevel level = MtaSts.level(stsPolicy, host.name(), policy.level());
+          if (level != null) {
+            ClientOptions client = clients.computeIfAbsent(level, l -> new ClientOptions(options.getClient()).setTlsLevel(l));
+            host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), client, stsPolicy)));
+          }
+        }
+        if (out.isEmpty() && !hosts.isEmpty() && stsPolicy != null) {
+          throw new PolicyMismatchException(domain, stsPolicy);
         }
         return out;
-      });
+      }));
     }
     // The smarthost is verified (and only then gets the password) unless tlsVerify is false.
     TlsLevel level = options.appliedTlsPolicy(domain).level();
@@ -165,7 +194,7 @@ public final class SmtpTransport implements Transport {
     return vertx.executeBlocking(() -> InetAddress.getAllByName(smarthost.host()), false).map(addresses -> {
       List<Target> out = new ArrayList<>();
       for (InetAddress a : addresses) {
-        out.add(new Target(smarthost.host(), a, smarthost.port(), client));
+        out.add(new Target(smarthost.host(), a, smarthost.port(), client, null));
       }
       return out;
     });
@@ -186,6 +215,11 @@ public final class SmtpTransport implements Transport {
     return session
         .compose(s -> s.send(message.envelope(), recipients, message.content(), message.scan())
             .onComplete(ar -> pool.give(poolKey, s))
+            .onSuccess(r -> {
+              if (mtaSts != null) {
+                mtaSts.observe(message.envelope().id(), target.sts(), target.host(), s.tlsStatus());
+              }
+            })
             .map(result -> convert(result, target.relay(), s.tlsStatus())))
         .recover(e -> attempt(targets, index + 1, verifier, message, recipients, failure(e, target)));
   }
@@ -252,6 +286,8 @@ public final class SmtpTransport implements Transport {
             : new DeliveryResult.Transient("none", dns.enhancedStatus(), detail));
       } else if (e instanceof MailLoopException loop) {
         out.put(r, new DeliveryResult.Permanent("none", "5.4.6", loop.getMessage()));
+      } else if (e instanceof PolicyMismatchException mismatch) {
+        out.put(r, new DeliveryResult.Transient("none", "4.7.0", mismatch.getMessage()));
       } else {
         out.put(r, new DeliveryResult.Transient("none", "4.3.0", "local error: " + e));
       }
