@@ -174,6 +174,14 @@ public final class MtaSts {
     return testingFailures.get();
   }
 
+  /**
+   * The policy of {@code domain} kept in {@code dir} (expired or not), or null; blocking. For a
+   * view of what the relay keeps (the management endpoint); it does not look anything up.
+   */
+  public static MtaStsPolicy kept(Path dir, String domain) throws java.io.IOException {
+    return DOMAIN.matcher(domain).matches() ? PolicyStore.read(dir, domain) : null;
+  }
+
   /** Closes the HTTPS client. */
   public Future<Void> close() {
     return fetcher.close();

@@ -95,7 +95,7 @@ class MtaStsTest {
   void start() {
     caFile = CA.writePem(dir.resolve("ca.pem"));
     HttpServerOptions options = new HttpServerOptions().setSsl(true).setHost("127.0.0.1").setPort(0)
-        .setKeyCertOptions(CA.issue("mta-sts.sts.example", "mta-sts.other.example").keyCertOptions());
+        .setKeyCertOptions(CA.issue("mta-sts.sts.example", "mta-sts.other.example", "localhost").keyCertOptions());
     https = await(vertx.createHttpServer(options).requestHandler(request -> {
       fetches.computeIfAbsent(request.authority().host(), h -> new AtomicInteger()).incrementAndGet();
       policyServer.accept(request);
@@ -311,7 +311,17 @@ class MtaStsTest {
       }
       r.response().end();
     }),
-    REDIRECT(r -> r.response().setStatusCode(301).putHeader("Location", "https://mta-sts.other.example/.well-known/mta-sts.txt").end()),
+    // To a good policy on the same server (whose certificate names localhost too): followed, it would be found.
+    REDIRECT(r -> {
+      if (r.query() == null) {
+        r.response().setStatusCode(301)
+            .putHeader("Location", "https://localhost:" + r.localAddress().port() + "/.well-known/mta-sts.txt?moved").end();
+      } else {
+        r.response().putHeader("Content-Type", "text/plain").end(ENFORCE);
+      }
+    }),
+    REDIRECT_ELSEWHERE(r -> r.response().setStatusCode(302)
+        .putHeader("Location", "https://mta-sts.other.example/.well-known/mta-sts.txt").end()),
     NOT_FOUND(r -> r.response().setStatusCode(404).end()),
     HTML(r -> r.response().putHeader("Content-Type", "text/html").end(ENFORCE)),
     MALFORMED(r -> r.response().putHeader("Content-Type", "text/plain").end("version: STSv1\nmode: enforce\nmax_age: 86400\n")),
@@ -333,6 +343,7 @@ class MtaStsTest {
     assertThat(server.messages()).hasSize(1);
     assertThat(fetches()).isEqualTo(1);
     assertThat(fetches.get("mta-sts.other.example")).as("no redirect followed").isNull();
+    assertThat(fetches.get("localhost")).as("no redirect followed").isNull();
     assertThat(dir.resolve("mta-sts/sts.example.json")).doesNotExist();
   }
 
