@@ -78,11 +78,12 @@ public final class MtaSts {
   }
 
   /**
-   * The policy that applies to mail for {@code domain} now (lower case, A-labels), or null; never
-   * fails. Lookups for one domain at the same time share one discovery.
+   * The policy that applies to mail for the domain {@code name} now (A- or U-labels), or null;
+   * never fails. Lookups for one domain at the same time share one discovery.
    */
-  public Future<MtaStsPolicy> policy(String domain) {
-    if (!DOMAIN.matcher(domain).matches()) {
+  public Future<MtaStsPolicy> policy(String name) {
+    String domain = aLabels(name);
+    if (domain == null || !DOMAIN.matcher(domain).matches()) {
       return Future.succeededFuture(null);
     }
     Future<MtaStsPolicy> inFlight = pending.get(domain);
@@ -185,6 +186,15 @@ public final class MtaSts {
   /** Closes the HTTPS client. */
   public Future<Void> close() {
     return fetcher.close();
+  }
+
+  /** {@code name} in lower-case A-labels (an internationalised domain's too), or null when it is not a name. */
+  private static String aLabels(String name) {
+    try {
+      return java.net.IDN.toASCII(name, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static String oneLine(Throwable e) {

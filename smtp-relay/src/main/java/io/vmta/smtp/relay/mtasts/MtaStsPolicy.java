@@ -49,6 +49,7 @@ public record MtaStsPolicy(String domain, String id, Mode mode, List<String> mx,
       throw new IllegalArgumentException("max_age is negative");
     }
     maxAge = Math.min(maxAge, MAX_AGE_LIMIT);
+    fetched = fetched.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);  // as kept on disk
   }
 
   /**

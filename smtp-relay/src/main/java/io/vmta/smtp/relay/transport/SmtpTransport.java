@@ -240,7 +240,10 @@ public final class SmtpTransport implements Transport {
         tls = ce.tls();
       }
     }
-    return new Failure(target.relay(), status, describe(e), tls);
+    // Say why the level was required when an enforced MTA-STS policy raised it.
+    String why = target.sts() != null && target.sts().mode() == MtaStsPolicy.Mode.ENFORCE
+        ? " [" + target.sts().source() + "]" : "";
+    return new Failure(target.relay(), status, describe(e) + why, tls);
   }
 
   /** One line for the log and a bounce: the (possibly synthesized) reply and the underlying cause. */

@@ -180,7 +180,7 @@ class MtaStsTest {
     FakeSmtpServer server = peer(new FakeSmtpServer().startTls().certificate(CA.issue("mail.other.example").keyCertOptions()));
     DeliveryResult result = deliver();
     assertDeferred(result, "4.7.5");
-    assertThat(result.detail()).contains("does not name mx.sts.example");
+    assertThat(result.detail()).contains("does not name mx.sts.example").endsWith("[mta-sts enforce, id=1]");
     assertThat(server.verbs()).doesNotContain("MAIL");
   }
 
@@ -362,6 +362,16 @@ class MtaStsTest {
     assertThat(await(result.future())).isInstanceOf(DeliveryResult.Delivered.class);
     assertThat(server.messages()).hasSize(1);
     assertThat(fetches.get("mta-sts.third.example")).as("the handshake failed before any request").isNull();
+  }
+
+  @Test
+  void anInternationalisedDomainIsLookedUpByItsALabels() {
+    // bücher.example is xn--bcher-kva.example; its policy host's name is not in the server's certificate.
+    dns.mx("xn--bcher-kva.example", 10, "mx.sts.example").a("mta-sts.xn--bcher-kva.example", "127.0.0.1")
+        .txt("_mta-sts.xn--bcher-kva.example", "v=STSv1; id=1");
+    peer(new FakeSmtpServer());
+    assertThat(await(sts.policy("bücher.example"))).isNull();
+    assertThat(dns.queries("_mta-sts.xn--bcher-kva.example", Type.TXT)).isEqualTo(1);
   }
 
   @Test
