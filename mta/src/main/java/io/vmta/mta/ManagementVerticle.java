@@ -15,6 +15,9 @@ import io.vmta.smtp.core.config.Names;
 import io.vmta.smtp.core.queue.QueueAddresses;
 import io.vmta.smtp.relay.RelayOptions;
 import io.vmta.smtp.relay.RelayTlsOptions;
+import io.vmta.smtp.relay.client.TlsLevel;
+import io.vmta.smtp.relay.mtasts.MtaSts;
+import io.vmta.smtp.relay.mtasts.MtaStsPolicy;
 import io.vmta.smtp.server.SmtpServerVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +47,7 @@ public class ManagementVerticle extends VerticleBase {
   private final MtaMetrics metrics;
   private final NodeParts parts;
   private final RelayOptions relay;
+  private final java.nio.file.Path mtaStsDir;
   private HttpServer server;
   private volatile int actualPort = -1;
 
@@ -77,6 +81,16 @@ public class ManagementVerticle extends VerticleBase {
 
   /** As above, with {@code GET /tls-policy/<domain>} answered from {@code relay} (none when null). */
   public ManagementVerticle(ManagementOptions options, MtaMetrics metrics, NodeParts parts, RelayOptions relay) {
+    this(options, metrics, parts, relay, null);
+  }
+
+  /**
+   * As above, with the MTA-STS policies the relay keeps in {@code mtaStsDir} (e.g.
+   * {@code <dataDir>/mta-sts}; none when null) shown by {@code GET /tls-policy/<domain>}.
+   */
+  public ManagementVerticle(ManagementOptions options, MtaMetrics metrics, NodeParts parts, RelayOptions relay,
+      java.nio.file.Path mtaStsDir) {
+    this.mtaStsDir = mtaStsDir;
     this.options = new ManagementOptions(options);
     this.metrics = metrics;
     this.parts = parts;
@@ -169,7 +183,10 @@ public class ManagementVerticle extends VerticleBase {
   /**
    * The TLS level the relay would apply now to mail for the domain, and where it came from:
    * {@code {"domain", "level", "effective", "source"}}; {@code effective} differs from
-   * {@code level} for {@code dane} (acts as {@code may} until DANE exists).
+   * {@code level} for {@code dane} (acts as {@code may} until DANE exists). With MTA-STS on and a
+   * policy of the domain kept by the relay, unexpired and not {@code none}: {@code mtaSts} describes
+   * it, and under {@code enforce} the level is {@code verify} for the MX hosts it names (the
+   * others get no mail), with {@code source} {@code "mta-sts enforce, id=..."}.
    */
   private void tlsPolicy(RoutingContext ctx) {
     String domain;
@@ -180,8 +197,24 @@ public class ManagementVerticle extends VerticleBase {
       return;
     }
     RelayTlsOptions.Match match = relay.appliedTlsPolicy(domain);
-    json(ctx, 200, new JsonObject().put("domain", domain).put("level", match.level().jsonName())
-        .put("effective", match.level().effective().jsonName()).put("source", match.source()));
+    JsonObject body = new JsonObject().put("domain", domain).put("level", match.level().jsonName())
+        .put("effective", match.level().effective().jsonName()).put("source", match.source());
+    if (mtaStsDir == null || !relay.isMtaSts() || relay.getSmarthost() != null) {
+      json(ctx, 200, body);
+      return;
+    }
+    vertx.executeBlocking(() -> MtaSts.kept(mtaStsDir, domain), false).onComplete(ar -> {
+      MtaStsPolicy sts = ar.succeeded() ? ar.result() : null;
+      if (sts != null && sts.isFresh(java.time.Instant.now()) && sts.mode() != MtaStsPolicy.Mode.NONE) {
+        body.put("mtaSts", new JsonObject().put("mode", sts.mode().word()).put("id", sts.id())
+            .put("mx", new io.vertx.core.json.JsonArray(sts.mx())).put("expires", sts.expires().toString()));
+        if (sts.mode() == MtaStsPolicy.Mode.ENFORCE) {
+          body.put("level", TlsLevel.VERIFY.jsonName()).put("effective", TlsLevel.VERIFY.jsonName())
+              .put("source", sts.source());
+        }
+      }
+      json(ctx, 200, body);
+    });
   }
 
   private void list(RoutingContext ctx) {

@@ -56,6 +56,8 @@ public class MtaVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MtaVerticle.class);
   /** How much longer than the shutdown grace the queue waits for the servers to stop. */
   private static final long QUEUE_STOP_SLACK_MILLIS = 5000;
+  /** Where the relay keeps the MTA-STS policies it fetched, under the data directory. */
+  private static final String MTA_STS_DIR = "mta-sts";
 
   private final MtaOptions options;
   private final int serverInstances;
@@ -150,7 +152,7 @@ public class MtaVerticle extends VerticleBase {
     QueueVerticle queue = new QueueVerticle(queueOptions(dataDir, users), new EventBusTransport(vertx));
     // The metrics follow the queue's events from before the queue starts (its recovery included).
     return metrics.followQueue(vertx, queue::size)
-        .compose(m -> vertx.deployVerticle(new RelayVerticle(relayOptions())).onSuccess(parts::add))
+        .compose(m -> vertx.deployVerticle(new RelayVerticle(relayOptions(), dataDir.resolve(MTA_STS_DIR))).onSuccess(parts::add))
         .compose(r -> vertx.deployVerticle(queue
             .stopAfter(this::serversStopped, options.getServer().getShutdownGrace().toMillis() + QUEUE_STOP_SLACK_MILLIS))
             .onSuccess(parts::add));
@@ -162,7 +164,8 @@ public class MtaVerticle extends VerticleBase {
         ? () -> !servers.isEmpty() && servers.stream().allMatch(SmtpServerVerticle::isListening)
         : null;
     management = new ManagementVerticle(options.getManagement(), metrics,
-        new ManagementVerticle.NodeParts(listeners, roles.contains(ClusterRole.RELAY)), options.getRelay());
+        new ManagementVerticle.NodeParts(listeners, roles.contains(ClusterRole.RELAY)), options.getRelay(),
+        Path.of(options.getDataDir()).toAbsolutePath().resolve(MTA_STS_DIR));
     return vertx.deployVerticle(management).onSuccess(parts::add);
   }
 

@@ -101,6 +101,37 @@ class ManagementVerticleTest {
   }
 
   @Test
+  void tlsPolicyShowsAKeptMtaStsPolicy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.time.Instant now = java.time.Instant.now();
+    for (String mode : List.of("enforce", "testing", "none")) {
+      io.vmta.smtp.relay.mtasts.MtaStsPolicy policy = io.vmta.smtp.relay.mtasts.MtaStsPolicy.parse(mode + ".example", "20261205",
+          "version: STSv1\nmode: " + mode + "\nmx: mx." + mode + ".example\nmax_age: 86400\n", now.minusSeconds(60));
+      java.nio.file.Files.writeString(dir.resolve(mode + ".example.json"), policy.toJson().encode());
+    }
+    java.nio.file.Files.writeString(dir.resolve("old.example.json"), io.vmta.smtp.relay.mtasts.MtaStsPolicy.parse("old.example",
+        "1", "version: STSv1\nmode: enforce\nmx: mx.old.example\nmax_age: 60\n", now.minusSeconds(120)).toJson().encode());
+    RelayOptions relay = new RelayOptions().setTls(new RelayTlsOptions().setPolicy(Map.of("enforce.example", TlsLevel.NONE)));
+    int port = deploy(new ManagementVerticle(new ManagementOptions().setPort(0), null,
+        ManagementVerticle.NodeParts.QUEUE_ONLY, relay, dir)).actualPort();
+    JsonObject enforce = call(HttpMethod.GET, port, "/tls-policy/enforce.example").json();
+    assertThat(enforce.getMap()).containsEntry("level", "verify").containsEntry("effective", "verify")
+        .containsEntry("source", "mta-sts enforce, id=20261205");
+    assertThat(enforce.getJsonObject("mtaSts").getString("mode")).isEqualTo("enforce");
+    assertThat(enforce.getJsonObject("mtaSts").getJsonArray("mx").getList()).containsExactly("mx.enforce.example");
+    JsonObject testing = call(HttpMethod.GET, port, "/tls-policy/testing.example").json();
+    assertThat(testing.getMap()).containsEntry("level", "may").containsEntry("source", "default");
+    assertThat(testing.getJsonObject("mtaSts").getString("mode")).isEqualTo("testing");
+    assertThat(call(HttpMethod.GET, port, "/tls-policy/none.example").json().containsKey("mtaSts")).isFalse();
+    assertThat(call(HttpMethod.GET, port, "/tls-policy/old.example").json().getMap())
+        .as("expired").containsEntry("level", "may").doesNotContainKey("mtaSts");
+
+    int off = deploy(new ManagementVerticle(new ManagementOptions().setPort(0), null,
+        ManagementVerticle.NodeParts.QUEUE_ONLY, new RelayOptions(relay).setMtaSts(false), dir)).actualPort();
+    assertThat(call(HttpMethod.GET, off, "/tls-policy/enforce.example").json().getMap())
+        .containsEntry("level", "none").doesNotContainKey("mtaSts");
+  }
+
+  @Test
   void withoutRelayOptionsThereIsNoTlsPolicy() {
     int port = deploy(new ManagementVerticle(new ManagementOptions().setPort(0), null)).actualPort();
     assertThat(call(HttpMethod.GET, port, "/tls-policy/example.org").status()).isEqualTo(404);

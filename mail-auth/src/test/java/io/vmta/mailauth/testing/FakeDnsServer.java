@@ -182,6 +182,12 @@ public final class FakeDnsServer implements AutoCloseable {
     transport.close();
   }
 
+  /** Forgets what was scripted for {@code name} and {@code type} (records or behaviour), to change an answer. */
+  public FakeDnsServer remove(String name, int type) {
+    scripts.remove(new Key(name(name), type));
+    return this;
+  }
+
   /** Adds any record (PTR, SPF, TLSA, ...), with its own owner name, class and TTL. */
   public FakeDnsServer add(Record record) {
     Key key = new Key(record.getName(), record.getType());

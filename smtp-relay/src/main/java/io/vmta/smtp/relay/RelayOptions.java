@@ -32,6 +32,8 @@ public final class RelayOptions extends JsonOptions {
   public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(5);
   /** Default most simultaneous connections to one destination. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_DESTINATION = 10;
+  /** MTA-STS (RFC 8461) is applied to MX routing unless turned off. */
+  public static final boolean DEFAULT_MTA_STS = true;
   /** Default time a connection that finished a transaction stays open for the next one. */
   public static final Duration DEFAULT_CONNECTION_IDLE = Duration.ofSeconds(5);
 
@@ -41,6 +43,7 @@ public final class RelayOptions extends JsonOptions {
   private Smarthost smarthost;
   private List<String> requireTls = List.of();
   private RelayTlsOptions tls = new RelayTlsOptions();
+  private boolean mtaSts = DEFAULT_MTA_STS;
   private int maxConnectionsPerDestination = DEFAULT_MAX_CONNECTIONS_PER_DESTINATION;
   private Duration connectionIdle = DEFAULT_CONNECTION_IDLE;
   private ClientOptions client = new ClientOptions();
@@ -77,6 +80,7 @@ public final class RelayOptions extends JsonOptions {
     smarthost = s == null ? null : Smarthost.read(r.object("smarthost"));
     requireTls = r.strings("requireTls", List.of(), RelayOptions::tlsDomain);
     tls = new RelayTlsOptions(r.object("tls"));
+    mtaSts = r.bool("mtaSts", DEFAULT_MTA_STS);
     maxConnectionsPerDestination = r.positiveInt("maxConnectionsPerDestination",
         DEFAULT_MAX_CONNECTIONS_PER_DESTINATION);
     connectionIdle = r.duration("connectionIdle", DEFAULT_CONNECTION_IDLE);
@@ -109,6 +113,7 @@ public final class RelayOptions extends JsonOptions {
         .put("smarthost", smarthost == null ? null : smarthost.toJson())
         .put("requireTls", new JsonArray(new ArrayList<>(requireTls)))
         .put("tls", tls.toJson())
+        .put("mtaSts", mtaSts)
         .put("maxConnectionsPerDestination", maxConnectionsPerDestination)
         .put("connectionIdle", Durations.format(connectionIdle))
         .put("client", client.toJson())
@@ -200,6 +205,13 @@ public final class RelayOptions extends JsonOptions {
   public RelayTlsOptions getTls() { return tls; }
   /** Sets {@code relay.tls} (copied). */
   public RelayOptions setTls(RelayTlsOptions v) { tls = new RelayTlsOptions(Objects.requireNonNull(v)); return this; }
+  /**
+   * Whether the MTA-STS policies of destination domains (RFC 8461) are looked up and applied to
+   * MX routing (not to the smarthost, the next hop that applies them).
+   */
+  public boolean isMtaSts() { return mtaSts; }
+  /** Turns MTA-STS on or off. */
+  public RelayOptions setMtaSts(boolean v) { mtaSts = v; return this; }
   /** The outbound SMTP client's options. */
   public ClientOptions getClient() { return client; }
   /** Sets the outbound SMTP client's options (copied). */

@@ -9,6 +9,8 @@ import io.vmta.smtp.core.config.ConfigException;
 import io.vmta.smtp.relay.client.PeerVerifier;
 import io.vmta.smtp.relay.client.TlsLevel;
 import io.vmta.smtp.relay.dns.MxResolver;
+import io.vmta.smtp.relay.mtasts.MtaSts;
+import io.vmta.mailauth.dns.DnsClient;
 import io.vmta.smtp.relay.transport.MxLoopCheck;
 import io.vmta.smtp.relay.transport.SmtpTransport;
 import org.slf4j.Logger;
@@ -31,6 +33,7 @@ public class RelayVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(RelayVerticle.class);
 
   private final RelayOptions explicitOptions;
+  private final Path mtaStsDir;
   private MessageConsumer<QueuedMessage> consumer;
   private SmtpTransport transport;
 
@@ -40,7 +43,16 @@ public class RelayVerticle extends VerticleBase {
   }
 
   public RelayVerticle(RelayOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * With {@code options} (from the deployment configuration when null) and MTA-STS policies kept
+   * in {@code mtaStsDir} across restarts (e.g. {@code <dataDir>/mta-sts}; null for memory only).
+   */
+  public RelayVerticle(RelayOptions options, Path mtaStsDir) {
     this.explicitOptions = options == null ? null : new RelayOptions(options);
+    this.mtaStsDir = mtaStsDir;
   }
 
   @Override
@@ -53,13 +65,23 @@ public class RelayVerticle extends VerticleBase {
     warnAboutTls(options);
     return vertx.executeBlocking(() -> new MxResolver(vertx, servers, options.getDnsTimeout()))
         .compose(resolver -> vertx.executeBlocking(MxLoopCheck::interfaceAddresses).compose(addresses ->
-            vertx.executeBlocking(() -> verifier(options)).compose(verifier -> {
-          transport = new SmtpTransport(vertx, options, resolver, addresses, verifier);
+            vertx.executeBlocking(() -> verifier(options)).compose(verifier ->
+            // The DNS client reads the system's resolver configuration when no server is given.
+            vertx.executeBlocking(() -> mtaSts(options, servers, verifier)).compose(mtaSts -> {
+          transport = new SmtpTransport(vertx, options, resolver, addresses, verifier, mtaSts);
           consumer = vertx.eventBus().localConsumer(ADDRESS, new RelayRequests(transport)::handle);
           log.info("relay started: {}", options.getSmarthost() != null ? "all remote mail through "
               + options.getSmarthost() : "MX routing, destination port " + options.getPort());
           return consumer.completion();
-        })));
+        }))));
+  }
+
+  /** MTA-STS for MX routing, unless turned off or all mail goes to the smarthost. */
+  private MtaSts mtaSts(RelayOptions options, List<InetSocketAddress> servers, PeerVerifier verifier) {
+    if (!options.isMtaSts() || options.getSmarthost() != null) {
+      return null;
+    }
+    return new MtaSts(vertx, DnsClient.shared(vertx, servers, options.getDnsTimeout()), verifier, mtaStsDir);
   }
 
   /** The certificate checker with {@code relay.tls.caFile}; blocking (it reads files). */

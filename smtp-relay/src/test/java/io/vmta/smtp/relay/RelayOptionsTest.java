@@ -24,6 +24,7 @@ class RelayOptionsTest {
         .setRequireTls(List.of("Bank.Example", ".gov.example"))
         .setTls(new RelayTlsOptions().setCaFile("/etc/vmta/ca.pem")
             .setPolicy(Map.of(".bank.example", TlsLevel.VERIFY, "gov.example", TlsLevel.NONE)))
+        .setMtaSts(false)
         .setMaxConnectionsPerDestination(3)
         .setConnectionIdle(Duration.ofSeconds(2))
         .setClient(new ClientOptions().setHeloName("mx.example.test"))
@@ -35,6 +36,11 @@ class RelayOptionsTest {
       assertThat(new RelayOptions(json).toJson()).isEqualTo(json);
       assertThat(new RelayOptions(o)).isEqualTo(o);
     }
+    assertThat(new RelayOptions().isMtaSts()).isTrue();
+    assertThat(options.isMtaSts()).isFalse();
+    assertThat(new RelayOptions(new JsonObject().put("mtaSts", false)).isMtaSts()).isFalse();
+    assertThatThrownBy(() -> new RelayOptions(new JsonObject().put("mtaSts", "yes")))
+        .hasMessageContaining("relay.mtaSts");
     assertThat(options.getDnsServers()).containsExactly("127.0.0.1:5353", "[::1]:53");
     assertThat(options.dnsServerAddresses()).containsExactly(
         new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("::1", 53));

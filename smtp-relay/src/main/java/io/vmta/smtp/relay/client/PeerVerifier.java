@@ -133,6 +133,15 @@ public final class PeerVerifier {
     return new Result(PeerTrust.VERIFIED, null);
   }
 
+  /**
+   * The same trust for a handshake that must verify as it happens (the HTTPS fetch of MTA-STS
+   * policies): the JDK's trust store or the CAs of {@code relay.tls.caFile}, with the host name
+   * checked by the engine's endpoint identification.
+   */
+  public javax.net.ssl.X509ExtendedTrustManager trustManager() {
+    return new AnyTrustManager(trustManagers);
+  }
+
   /** An authType the JDK's end-entity check accepts for the key (the signature-based kinds). */
   private static String authType(X509Certificate leaf) {
     return switch (leaf.getPublicKey().getAlgorithm()) {

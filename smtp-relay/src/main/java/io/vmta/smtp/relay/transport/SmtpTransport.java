@@ -20,6 +20,8 @@ import io.vmta.smtp.relay.client.TransactionResult;
 import io.vmta.mailauth.dns.DnsResolutionException;
 import io.vmta.smtp.relay.dns.MxHost;
 import io.vmta.smtp.relay.dns.MxResolver;
+import io.vmta.smtp.relay.mtasts.MtaSts;
+import io.vmta.smtp.relay.mtasts.MtaStsPolicy;
 import io.vmta.smtp.relay.requiretls.RequireTls;
 import io.vmta.smtp.relay.requiretls.TlsRequiredHeader;
 
@@ -57,6 +59,7 @@ public final class SmtpTransport implements Transport {
   private final ConnectionPool pool;
   private final MxLoopCheck loopCheck;
   private Future<PeerVerifier> verifier;
+  private final MtaSts mtaSts;
 
   /** The route of a domain leads back to this MTA: a permanent failure (RFC 3463 5.4.6). */
   private static final class MailLoopException extends RuntimeException {
@@ -76,8 +79,15 @@ public final class SmtpTransport implements Transport {
     }
   }
 
-  /** One host address to try. */
-  private record Target(String host, InetAddress address, int port, ClientOptions client) {
+  /** No MX host of the domain is one its enforced MTA-STS policy names: transient (RFC 8461 section 5). */
+  private static final class PolicyMismatchException extends RuntimeException {
+    PolicyMismatchException(String domain, MtaStsPolicy policy) {
+      super("no MX host of " + domain + " matches its MTA-STS policy (" + policy.source() + ")", null, false, false);
+    }
+  }
+
+  /** One host address to try, and the MTA-STS policy of its domain (null for none). */
+  private record Target(String host, InetAddress address, int port, ClientOptions client, MtaStsPolicy sts) {
     String relay() {
       return host + "[" + address.getHostAddress() + "]:" + port;
     }
@@ -112,7 +122,14 @@ public final class SmtpTransport implements Transport {
    */
   public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
       PeerVerifier verifier) {
+    this(vertx, options, resolver, localAddresses, verifier, null);
+  }
+
+  /** As above, with the MTA-STS policies of {@code mtaSts} applied to MX routing (none when null). */
+  public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
+      PeerVerifier verifier, MtaSts mtaSts) {
     this.vertx = vertx;
+    this.mtaSts = mtaSts;
     this.verifier = verifier == null ? null : Future.succeededFuture(verifier);
     this.loopCheck = new MxLoopCheck(options.getLocalNames(), options.getLocalPorts(), options.getPort(), localAddresses);
     this.options = new RelayOptions(options);
@@ -121,9 +138,12 @@ public final class SmtpTransport implements Transport {
     this.pool = new ConnectionPool(vertx, options.getConnectionIdle().toMillis(), options.getMaxConnectionsPerDestination());
   }
 
-  /** Says goodbye to the connections kept for reuse. */
+  /** Says goodbye to the connections kept for reuse (and closes the MTA-STS client). */
   public void close() {
     pool.closeAll();
+    if (mtaSts != null) {
+      mtaSts.close();
+    }
   }
 
   @Override
@@ -152,30 +172,40 @@ public final class SmtpTransport implements Transport {
   private Future<List<Target>> targets(String domain, Message message) {
     Smarthost smarthost = options.getSmarthost();
     if (smarthost == null) {
-      return resolver.resolve(domain).map(route -> {
+      Future<MtaStsPolicy> sts = mtaSts == null ? Future.succeededFuture(null) : mtaSts.policy(domain);
+      return resolver.resolve(domain).compose(route -> sts.map(stsPolicy -> {
         List<MxHost> hosts = loopCheck.beforeSelf(route.hosts());
         if (hosts.isEmpty()) {
           throw new MailLoopException(domain);
         }
         // The level of relay.tls.policy: only "may" ever falls back to plaintext. DANE (RFC 7672)
         // will decide here per MX host, from its TLSA records; until then "dane" acts as "may"
-        // (TlsLevel.effective()).
+        // (TlsLevel.effective()). An enforced MTA-STS policy raises it to "verify" for the MX
+        // hosts it names and leaves out the others (MtaSts.level).
         RelayTlsOptions.Match policy = options.tlsPolicy(domain);
-        TlsLevel level = policy.level();
-        if (message.requireTls()) {
-          level = RequireTls.levelFor(level);
-        } else if (message.tlsRequiredNo() && level == TlsLevel.DANE) {
-          // TLSA records are the recipient's policy (RFC 8689 section 4.2.2); relay.tls.policy's
-          // other levels are the operator's and stay. MTA-STS and DANE outcomes relax here too.
-          level = level.relaxedForTlsRequiredNo();
-        }
-        ClientOptions client = new ClientOptions(options.getClient()).setTlsLevel(level);
+        Map<TlsLevel, ClientOptions> clients = new java.util.EnumMap<>(TlsLevel.class);
+        // TLS-Required: No asks that the recipient's own policies (MTA-STS, DANE) be ignored
+        // (RFC 8689 section 4.2.2); relay.tls.policy's other levels are the operator's and stay.
+        MtaStsPolicy applied = message.tlsRequiredNo() ? null : stsPolicy;
         List<Target> out = new ArrayList<>();
         for (MxHost host : hosts) {
-          host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), client)));
+          TlsLevel level = MtaSts.level(applied, host.name(), policy.level());
+          if (level != null && message.requireTls()) {
+            level = RequireTls.levelFor(level);
+          } else if (level == TlsLevel.DANE && message.tlsRequiredNo()) {
+            level = level.relaxedForTlsRequiredNo();
+          }
+          if (level != null) {
+            TlsLevel chosen = level;
+            ClientOptions client = clients.computeIfAbsent(chosen, l -> new ClientOptions(options.getClient()).setTlsLevel(l));
+            host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), client, applied)));
+          }
+        }
+        if (out.isEmpty() && !hosts.isEmpty() && applied != null) {
+          throw new PolicyMismatchException(domain, applied);
         }
         return out;
-      });
+      }));
     }
     // The smarthost is verified (and only then gets the password) unless tlsVerify is false.
     TlsLevel level = options.appliedTlsPolicy(domain).level();
@@ -193,7 +223,7 @@ public final class SmtpTransport implements Transport {
     return vertx.executeBlocking(() -> InetAddress.getAllByName(smarthost.host()), false).map(addresses -> {
       List<Target> out = new ArrayList<>();
       for (InetAddress a : addresses) {
-        out.add(new Target(smarthost.host(), a, smarthost.port(), client));
+        out.add(new Target(smarthost.host(), a, smarthost.port(), client, null));
       }
       return out;
     });
@@ -224,6 +254,11 @@ public final class SmtpTransport implements Transport {
           }
           return s.send(message.envelope(), recipients, message.content(), message.scan())
               .onComplete(ar -> pool.give(poolKey, s))
+              .onSuccess(r -> {
+                if (mtaSts != null) {
+                  mtaSts.observe(message.envelope().id(), target.sts(), target.host(), s.tlsStatus());
+                }
+              })
               .map(result -> convert(result, target.relay(), s.tlsStatus()));
         })
         .recover(e -> {
@@ -250,7 +285,10 @@ public final class SmtpTransport implements Transport {
         tls = ce.tls();
       }
     }
-    return new Failure(target.relay(), status, describe(e), tls);
+    // Say why the level was required when an enforced MTA-STS policy raised it.
+    String why = target.sts() != null && target.sts().mode() == MtaStsPolicy.Mode.ENFORCE
+        ? " [" + target.sts().source() + "]" : "";
+    return new Failure(target.relay(), status, describe(e) + why, tls);
   }
 
   /** One line for the log and a bounce: the (possibly synthesized) reply and the underlying cause. */
@@ -296,6 +334,8 @@ public final class SmtpTransport implements Transport {
             : new DeliveryResult.Transient("none", dns.enhancedStatus(), detail));
       } else if (e instanceof MailLoopException loop) {
         out.put(r, new DeliveryResult.Permanent("none", "5.4.6", loop.getMessage()));
+      } else if (e instanceof PolicyMismatchException mismatch) {
+        out.put(r, new DeliveryResult.Transient("none", "4.7.0", mismatch.getMessage()));
       } else {
         out.put(r, new DeliveryResult.Transient("none", "4.3.0", "local error: " + e));
       }
