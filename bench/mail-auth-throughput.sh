@@ -77,7 +77,7 @@ sys.stdout.buffer.write(sig.replace(b"\n", b"\r\n").replace(b"\r\r\n", b"\r\n") 
 PYEOF
 DNS_PORT=$(free_port)
 dnsmasq --no-daemon --no-resolv --no-hosts --bind-interfaces --listen-address=127.0.0.1 --port="$DNS_PORT" \
-  --user=root --log-facility=/dev/null \
+  --user=root --log-facility=/dev/null --local-ttl=300 \
   --txt-record=sender.test,"v=spf1 ip4:127.0.0.1 -all" \
   --txt-record=_dmarc.sender.test,"v=DMARC1; p=reject" \
   --txt-record=s1._domainkey.sender.test,"v=DKIM1; k=rsa; p=${PUB:0:200}","${PUB:200}" \
