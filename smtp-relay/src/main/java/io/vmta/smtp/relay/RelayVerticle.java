@@ -8,6 +8,8 @@ import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.smtp.core.config.ConfigException;
 import io.vmta.smtp.relay.client.PeerVerifier;
 import io.vmta.smtp.relay.client.TlsLevel;
+import io.vmta.smtp.relay.dane.DanePolicy;
+import io.vmta.smtp.relay.dane.DnssecMode;
 import io.vmta.smtp.relay.dns.MxResolver;
 import io.vmta.smtp.relay.transport.MxLoopCheck;
 import io.vmta.smtp.relay.transport.SmtpTransport;
@@ -53,13 +55,31 @@ public class RelayVerticle extends VerticleBase {
     warnAboutTls(options);
     return vertx.executeBlocking(() -> new MxResolver(vertx, servers, options.getDnsTimeout()))
         .compose(resolver -> vertx.executeBlocking(MxLoopCheck::interfaceAddresses).compose(addresses ->
-            vertx.executeBlocking(() -> verifier(options)).compose(verifier -> {
-          transport = new SmtpTransport(vertx, options, resolver, addresses, verifier);
+            vertx.executeBlocking(() -> verifier(options)).compose(verifier ->
+            vertx.executeBlocking(() -> dane(options, servers)).compose(dane -> {
+          transport = new SmtpTransport(vertx, options, resolver, addresses, verifier, dane);
           consumer = vertx.eventBus().localConsumer(ADDRESS, new RelayRequests(transport)::handle);
           log.info("relay started: {}", options.getSmarthost() != null ? "all remote mail through "
               + options.getSmarthost() : "MX routing, destination port " + options.getPort());
           return consumer.completion();
-        })));
+        }))));
+  }
+
+  /** DANE when relay.dnssec is on (reading the trust anchors: blocking), else null. */
+  private DanePolicy dane(RelayOptions options, List<InetSocketAddress> servers) {
+    if (options.getDnssec() == DnssecMode.OFF || options.getSmarthost() != null) {
+      return null;
+    }
+    String anchors = options.getDnssecTrustAnchors();
+    try {
+      DanePolicy dane = DanePolicy.create(vertx, servers, options.getDnsTimeout(), options.getDnssec(),
+          anchors == null ? null : Path.of(anchors));
+      log.info("DANE on: DNSSEC {} ({})", options.getDnssec() == DnssecMode.VALIDATE ? "validated by vmta"
+          : "validated by the DNS servers, AD bit trusted", anchors == null ? "root trust anchor" : anchors);
+      return dane;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("relay.dnssecTrustAnchors", e.getMessage());
+    }
   }
 
   /** The certificate checker with {@code relay.tls.caFile}; blocking (it reads files). */
@@ -80,11 +100,14 @@ public class RelayVerticle extends VerticleBase {
           + " credentials go to whoever answers for it", smarthost.host());
     }
     options.getTls().getPolicy().forEach((domain, level) -> {
-      if (level == TlsLevel.DANE) {
-        log.warn("relay.tls.policy[{}] is dane: DANE is not implemented yet, so it acts as may"
-            + " (opportunistic TLS)", domain);
+      if (level == TlsLevel.DANE && options.getDnssec() == DnssecMode.OFF) {
+        log.warn("relay.tls.policy[{}] is dane but relay.dnssec is false: without DNSSEC there is no"
+            + " DANE, so it acts as may (opportunistic TLS)", domain);
       }
     });
+    if (options.getDnssec() != DnssecMode.OFF && smarthost != null) {
+      log.warn("relay.dnssec is on but all mail goes to relay.smarthost: DANE is not used for a smarthost");
+    }
   }
 
   @Override

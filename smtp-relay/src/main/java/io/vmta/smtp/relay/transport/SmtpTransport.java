@@ -10,6 +10,7 @@ import io.vmta.smtp.relay.RelayOptions;
 import io.vmta.smtp.relay.Smarthost;
 import io.vmta.smtp.relay.RelayTlsOptions;
 import io.vmta.smtp.relay.client.ClientOptions;
+import io.vmta.smtp.relay.client.PeerCheck;
 import io.vmta.smtp.relay.client.PeerVerifier;
 import io.vmta.smtp.relay.client.RecipientResult;
 import io.vmta.smtp.relay.client.SmtpClientException;
@@ -18,6 +19,9 @@ import io.vmta.smtp.relay.client.TlsLevel;
 import io.vmta.smtp.relay.client.TlsStatus;
 import io.vmta.smtp.relay.client.TransactionResult;
 import io.vmta.mailauth.dns.DnsResolutionException;
+import io.vmta.smtp.relay.dane.DanePolicy;
+import io.vmta.smtp.relay.dane.DaneVerifier;
+import io.vmta.smtp.relay.dane.HostDane;
 import io.vmta.smtp.relay.dns.MxHost;
 import io.vmta.smtp.relay.dns.MxResolver;
 
@@ -49,6 +53,7 @@ public final class SmtpTransport implements Transport {
   private final DestinationLimiter limiter;
   private final ConnectionPool pool;
   private final MxLoopCheck loopCheck;
+  private final DanePolicy dane;
   private Future<PeerVerifier> verifier;
 
   /** The route of a domain leads back to this MTA: a permanent failure (RFC 3463 5.4.6). */
@@ -62,8 +67,15 @@ public final class SmtpTransport implements Transport {
   private record Message(Envelope envelope, Buffer content, ContentScan scan) {
   }
 
-  /** One host address to try. */
-  private record Target(String host, InetAddress address, int port, ClientOptions client) {
+  /**
+   * One host address to try, with DANE's TLSA check when it has usable records (else the
+   * transport's verifier), or why it must not be tried ({@code skip}, a DANE decision).
+   */
+  private record Target(String host, InetAddress address, int port, ClientOptions client, PeerCheck check, String skip) {
+    Target(String host, InetAddress address, int port, ClientOptions client) {
+      this(host, address, port, client, null, null);
+    }
+
     String relay() {
       return host + "[" + address.getHostAddress() + "]:" + port;
     }
@@ -74,7 +86,8 @@ public final class SmtpTransport implements Transport {
      * for this name) never serves a destination of another.
      */
     String poolKey() {
-      return relay() + " " + client.getTlsLevel().jsonName();
+      String key = relay() + " " + client.getTlsLevel().jsonName();
+      return check instanceof DaneVerifier d ? key + " tlsa " + d.describe() : key;
     }
   }
 
@@ -98,7 +111,17 @@ public final class SmtpTransport implements Transport {
    */
   public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
       PeerVerifier verifier) {
+    this(vertx, options, resolver, localAddresses, verifier, null);
+  }
+
+  /**
+   * As above, with DANE (RFC 7672) deciding per MX host when {@code dane} is not null (it is when
+   * {@code relay.dnssec} is on; see {@link DanePolicy#appliesTo}).
+   */
+  public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
+      PeerVerifier verifier, DanePolicy dane) {
     this.vertx = vertx;
+    this.dane = dane;
     this.verifier = verifier == null ? null : Future.succeededFuture(verifier);
     this.loopCheck = new MxLoopCheck(options.getLocalNames(), options.getLocalPorts(), options.getPort(), localAddresses);
     this.options = new RelayOptions(options);
@@ -136,21 +159,20 @@ public final class SmtpTransport implements Transport {
   private Future<List<Target>> targets(String domain) {
     Smarthost smarthost = options.getSmarthost();
     if (smarthost == null) {
-      return resolver.resolve(domain).map(route -> {
+      return resolver.resolve(domain).compose(route -> {
         List<MxHost> hosts = loopCheck.beforeSelf(route.hosts());
         if (hosts.isEmpty()) {
           throw new MailLoopException(domain);
         }
-        // The level of relay.tls.policy: only "may" ever falls back to plaintext. DANE (RFC 7672)
-        // will decide here per MX host, from its TLSA records; until then "dane" acts as "may"
-        // (TlsLevel.effective()).
+        // The level of relay.tls.policy: only "may" ever falls back to plaintext. DANE (RFC 7672),
+        // when relay.dnssec is on, decides per MX host from its TLSA records (docs/tls.md, "DANE").
         RelayTlsOptions.Match policy = options.tlsPolicy(domain);
         ClientOptions client = new ClientOptions(options.getClient()).setTlsLevel(policy.level());
-        List<Target> out = new ArrayList<>();
-        for (MxHost host : hosts) {
-          host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), client)));
+        if (dane == null || domain.startsWith("[") || !DanePolicy.appliesTo(policy.level())) {
+          return Future.succeededFuture(targets(hosts, client, Map.of()));
         }
-        return out;
+        return dane.lookup(domain, hosts.stream().map(MxHost::name).toList(), options.getPort())
+            .map(decisions -> targets(hosts, client, decisions));
       });
     }
     // The smarthost is verified (and only then gets the password) unless tlsVerify is false.
@@ -171,6 +193,29 @@ public final class SmtpTransport implements Transport {
     });
   }
 
+  /** The addresses of {@code hosts} at the level of {@code client}, as DANE decided for each host. */
+  private List<Target> targets(List<MxHost> hosts, ClientOptions client, Map<String, HostDane> decisions) {
+    List<Target> out = new ArrayList<>();
+    for (MxHost host : hosts) {
+      HostDane decision = decisions.get(host.name());
+      ClientOptions c = client;
+      PeerCheck check = null;
+      String skip = null;
+      if (decision instanceof HostDane.Authenticated a) {
+        c = new ClientOptions(client).setTlsLevel(TlsLevel.DANE);
+        check = a.verifier();
+      } else if (decision instanceof HostDane.EncryptOnly) {
+        c = new ClientOptions(client).setTlsLevel(TlsLevel.ENCRYPT);
+      } else if (decision instanceof HostDane.Skip s) {
+        skip = s.reason();
+      }
+      for (InetAddress a : host.addresses()) {
+        out.add(new Target(host.name(), a, options.getPort(), c, check, skip));
+      }
+    }
+    return out;
+  }
+
   private Future<Map<String, DeliveryResult>> attempt(List<Target> targets, int index, PeerVerifier verifier,
       Message message, List<String> recipients, Failure last) {
     if (index >= targets.size()) {
@@ -179,10 +224,16 @@ public final class SmtpTransport implements Transport {
       return Future.succeededFuture(out);
     }
     Target target = targets.get(index);
+    if (target.skip() != null) {
+      // DANE says not to use this host (RFC 7672 section 2.1.1): like a host that does not answer.
+      return attempt(targets, index + 1, verifier, message, recipients, new Failure(target.relay(), "4.7.5",
+          "DANE: " + target.skip(), TlsStatus.plaintext(target.client().getTlsLevel())));
+    }
     String poolKey = target.poolKey();
     SmtpClientSession reused = pool.take(poolKey);
     Future<SmtpClientSession> session = reused != null ? Future.succeededFuture(reused)
-        : SmtpClientSession.connect(vertx, target.client(), verifier, target.host(), target.address(), target.port());
+        : SmtpClientSession.connect(vertx, target.client(), target.check() != null ? target.check() : verifier,
+            target.host(), target.address(), target.port());
     return session
         .compose(s -> s.send(message.envelope(), recipients, message.content(), message.scan())
             .onComplete(ar -> pool.give(poolKey, s))
