@@ -169,7 +169,7 @@ public class ManagementVerticle extends VerticleBase {
   /**
    * The TLS level the relay would apply now to mail for the domain, and where it came from:
    * {@code {"domain", "level", "effective", "source"}}; {@code effective} differs from
-   * {@code level} for {@code dane} (acts as {@code may} until DANE exists).
+   * {@code level} for {@code dane} (what a host without usable TLSA records gets; DANE decides per MX host at delivery).
    */
   private void tlsPolicy(RoutingContext ctx) {
     String domain;
