@@ -62,6 +62,7 @@ public final class FakeDnsServer implements AutoCloseable {
   private final FakeDnsTransport transport;
   private volatile long ttl = 3600;
   private volatile long negativeTtl = 300;
+  private volatile boolean authenticData;
 
   private FakeDnsServer() throws IOException {
     transport = new FakeDnsTransport(this::answer);
@@ -122,6 +123,16 @@ public final class FakeDnsServer implements AutoCloseable {
   /** Makes {@code name} an alias: queries of any type answer the CNAME and the target's records. */
   public FakeDnsServer cname(String name, String target) {
     return add(new CNAMERecord(name(name), DClass.IN, ttl, name(target)));
+  }
+
+  /**
+   * Sets the AD bit (RFC 4035 section 3.2.3) on every answer from now on, as a validating resolver
+   * does for secure data, or as a forger on the path could: whether a client believes it is its
+   * choice.
+   */
+  public FakeDnsServer authenticData(boolean ad) {
+    authenticData = ad;
+    return this;
   }
 
   /** Answers NXDOMAIN for every type of {@code name}. */
@@ -220,6 +231,9 @@ public final class FakeDnsServer implements AutoCloseable {
     response.getHeader().setFlag(Flags.QR);
     response.getHeader().setFlag(Flags.AA);
     response.getHeader().setFlag(Flags.RA);
+    if (authenticData) {
+      response.getHeader().setFlag(Flags.AD);
+    }
     if (question == null) {
       response.getHeader().setRcode(Rcode.FORMERR);
       return response;
