@@ -173,6 +173,18 @@ class DaneDeliveryTest {
   }
 
   @Test
+  void aFailedHandshakeIsDeferredNotRetriedInPlaintext() throws Exception {
+    // At "may" a failed handshake is retried in clear; a secure TLSA set forbids that.
+    int port = start(new FakeSmtpServer().brokenTls());
+    zone.tlsa("mx.dane.test", port, 3, 1, 1, sha256(CA.issue("mx.dane.test").certificate().getPublicKey().getEncoded()));
+    relay();
+    DeliveryResult result = deliver("bob@dane.test");
+    assertDeferred(result, "4.7.5");
+    assertThat(server.connections()).isEqualTo(1);
+    assertNothingSent();
+  }
+
+  @Test
   void aSecureTlsaSetWithoutUsableRecordsStillRequiresTls() {
     // PKIX-EE(1) is unusable for SMTP (RFC 7672 section 3.1.3), but the set says the server has TLS.
     int port = start(new FakeSmtpServer());
