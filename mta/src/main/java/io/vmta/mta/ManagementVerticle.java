@@ -183,10 +183,11 @@ public class ManagementVerticle extends VerticleBase {
   /**
    * The TLS level the relay would apply now to mail for the domain, and where it came from:
    * {@code {"domain", "level", "effective", "source"}}; {@code effective} differs from
-   * {@code level} for {@code dane} (acts as {@code may} until DANE exists). With MTA-STS on and a
-   * policy of the domain kept by the relay, unexpired and not {@code none}: {@code mtaSts} describes
-   * it, and under {@code enforce} the level is {@code verify} for the MX hosts it names (the
-   * others get no mail), with {@code source} {@code "mta-sts enforce, id=..."}.
+   * {@code level} for {@code dane} (what a host without usable TLSA records gets; DANE decides per
+   * MX host at delivery). With MTA-STS on and a policy of the domain kept by the relay, unexpired
+   * and not {@code none}: {@code mtaSts} describes it, and under {@code enforce} the level is
+   * {@code verify} for the MX hosts it names (the others get no mail), with {@code source}
+   * {@code "mta-sts enforce, id=..."}.
    */
   private void tlsPolicy(RoutingContext ctx) {
     String domain;

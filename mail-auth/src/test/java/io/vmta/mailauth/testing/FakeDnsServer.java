@@ -9,6 +9,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -57,9 +58,11 @@ public final class FakeDnsServer implements AutoCloseable {
   private final Map<Key, Script> scripts = new ConcurrentHashMap<>();
   private final Set<Name> nxdomains = ConcurrentHashMap.newKeySet();
   private final Map<Key, AtomicInteger> queries = new ConcurrentHashMap<>();
+  private final Map<Name, List<Record>> zoneAuthority = new ConcurrentHashMap<>();
   private final FakeDnsTransport transport;
   private volatile long ttl = 3600;
   private volatile long negativeTtl = 300;
+  private volatile boolean authenticData;
 
   private FakeDnsServer() throws IOException {
     transport = new FakeDnsTransport(this::answer);
@@ -120,6 +123,16 @@ public final class FakeDnsServer implements AutoCloseable {
   /** Makes {@code name} an alias: queries of any type answer the CNAME and the target's records. */
   public FakeDnsServer cname(String name, String target) {
     return add(new CNAMERecord(name(name), DClass.IN, ttl, name(target)));
+  }
+
+  /**
+   * Sets the AD bit (RFC 4035 section 3.2.3) on every answer from now on, as a validating resolver
+   * does for secure data, or as a forger on the path could: whether a client believes it is its
+   * choice.
+   */
+  public FakeDnsServer authenticData(boolean ad) {
+    authenticData = ad;
+    return this;
   }
 
   /** Answers NXDOMAIN for every type of {@code name}. */
@@ -202,6 +215,16 @@ public final class FakeDnsServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The authority section of negative answers for names at or under {@code zone}, instead of the
+   * usual SOA at the root: for a DNSSEC-signed test zone, its SOA, NSEC records and their RRSIGs,
+   * so that a validator can prove the denial (RFC 4035 section 3.1.3). The longest zone wins.
+   */
+  public FakeDnsServer negativeAuthority(String zone, List<Record> records) {
+    zoneAuthority.put(name(zone), List.copyOf(records));
+    return this;
+  }
+
   private FakeDnsServer script(String name, int type, Behaviour behaviour) {
     scripts.put(new Key(name(name), type), new Script(behaviour, List.of()));
     return this;
@@ -214,6 +237,9 @@ public final class FakeDnsServer implements AutoCloseable {
     response.getHeader().setFlag(Flags.QR);
     response.getHeader().setFlag(Flags.AA);
     response.getHeader().setFlag(Flags.RA);
+    if (authenticData) {
+      response.getHeader().setFlag(Flags.AD);
+    }
     if (question == null) {
       response.getHeader().setRcode(Rcode.FORMERR);
       return response;
@@ -243,7 +269,15 @@ public final class FakeDnsServer implements AutoCloseable {
       return negative(response, known ? Rcode.NOERROR : Rcode.NXDOMAIN);
     }
     switch (script.behaviour()) {
-      case RECORDS -> script.records().forEach(r -> response.addRecord(r, Section.ANSWER));
+      case RECORDS -> {
+        script.records().forEach(r -> response.addRecord(r, Section.ANSWER));
+        // Signatures added with add(RRSIGRecord) go with the records they cover (RFC 4035 3.1.1).
+        Script sigs = type == Type.RRSIG ? null : scripts.get(new Key(name, Type.RRSIG));
+        if (sigs != null) {
+          sigs.records().stream().filter(r -> ((RRSIGRecord) r).getTypeCovered() == type)
+              .forEach(r -> response.addRecord(r, Section.ANSWER));
+        }
+      }
       case NODATA -> negative(response, Rcode.NOERROR);
       case SERVFAIL -> response.getHeader().setRcode(Rcode.SERVFAIL);
       case SILENT -> {
@@ -255,6 +289,13 @@ public final class FakeDnsServer implements AutoCloseable {
 
   private Message negative(Message response, int rcode) {
     response.getHeader().setRcode(rcode);
+    Name asked = response.getQuestion().getName();
+    Name zone = zoneAuthority.keySet().stream().filter(asked::subdomain)
+        .max(java.util.Comparator.comparingInt(Name::labels)).orElse(null);
+    if (zone != null) {
+      zoneAuthority.get(zone).forEach(r -> response.addRecord(r, Section.AUTHORITY));
+      return response;
+    }
     long ttl = negativeTtl;
     response.addRecord(new SOARecord(Name.root, DClass.IN, ttl, name("ns.fake.test"),
         name("hostmaster.fake.test"), 1, 3600, 600, 86400, ttl), Section.AUTHORITY);

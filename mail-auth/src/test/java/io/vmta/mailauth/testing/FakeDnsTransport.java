@@ -210,6 +210,16 @@ final class FakeDnsTransport implements AutoCloseable {
       }
       response.getHeader().setFlag(Flags.TC);
     }
-    return response.toWire();
+    byte[] wire = response.toWire();
+    // RFC 6891 section 6.2.5: an answer larger than the client's UDP payload size is truncated.
+    int limit = message.getOPT() == null ? 512 : Math.max(512, message.getOPT().getPayloadSize());
+    if (overUdp && wire.length > limit) {
+      for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+        response.removeAllRecords(section);
+      }
+      response.getHeader().setFlag(Flags.TC);
+      wire = response.toWire();
+    }
+    return wire;
   }
 }

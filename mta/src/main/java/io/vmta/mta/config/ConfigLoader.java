@@ -41,7 +41,7 @@ public final class ConfigLoader {
    * Loads and validates a configuration file.
    *
    * <p>Relative {@code users}, {@code tls.certPath}, {@code tls.keyPath},
-   * {@code dkim.keys[].keyPath} and {@code relay.tls.caFile} are resolved against
+   * {@code dkim.keys[].keyPath}, {@code relay.tls.caFile} and {@code relay.dnssecTrustAnchors} are resolved against
    * the file's directory, so the options returned hold absolute paths. A users file or TLS file
    * that is named in the file but missing is an error; the default users file may be missing.
    * Every failure is a {@link ConfigException} with one line starting with the file name.
@@ -78,8 +78,14 @@ public final class ConfigLoader {
             options.getRelay().setTls(new RelayTlsOptions(relayTls)
                 .setCaFile(configDir.resolve(caFile).normalize().toString()));
           }
+          String anchors = options.getRelay().getDnssecTrustAnchors();
+          if (anchors != null) {
+            options.getRelay().setDnssecTrustAnchors(configDir.resolve(anchors).normalize().toString());
+          }
           return requireFile(vertx, json.getValue("users") != null, "users", options.getUsers())
               .compose(v -> requireFile(vertx, caFile != null, "relay.tls.caFile", options.getRelay().getTls().getCaFile()))
+              .compose(v -> requireFile(vertx, anchors != null, "relay.dnssecTrustAnchors",
+                  options.getRelay().getDnssecTrustAnchors()))
               .compose(v -> requireFile(vertx, configured, "tls.certPath", tls.getCertPath()))
               .compose(v -> requireFile(vertx, configured, "tls.keyPath", tls.getKeyPath()))
               .map(options);

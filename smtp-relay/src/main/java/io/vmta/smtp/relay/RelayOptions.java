@@ -6,6 +6,7 @@ import io.vmta.mailauth.dns.DnsServers;
 import io.vmta.smtp.core.config.Checks;
 import io.vmta.smtp.core.config.ConfigReader;
 import io.vmta.smtp.core.config.Durations;
+import io.vmta.smtp.relay.dane.DnssecMode;
 import io.vmta.smtp.core.config.JsonOptions;
 import io.vmta.smtp.core.config.Names;
 import io.vmta.smtp.relay.client.ClientOptions;
@@ -39,6 +40,8 @@ public final class RelayOptions extends JsonOptions {
 
   private List<String> dnsServers = List.of();
   private Duration dnsTimeout = DEFAULT_DNS_TIMEOUT;
+  private DnssecMode dnssec = DnssecMode.OFF;
+  private String dnssecTrustAnchors;
   private int port = DEFAULT_PORT;
   private Smarthost smarthost;
   private List<String> requireTls = List.of();
@@ -72,6 +75,12 @@ public final class RelayOptions extends JsonOptions {
   private RelayOptions(ConfigReader r, boolean whole) {
     dnsServers = r.strings("dnsServers", List.of(), RelayOptions::dnsServer);
     dnsTimeout = r.duration("dnsTimeout", DEFAULT_DNS_TIMEOUT);
+    Object mode = r.value("dnssec");
+    dnssec = mode == null ? DnssecMode.OFF : DnssecMode.parse(mode);
+    if (dnssec == null) {
+      throw ConfigReader.bad(r.key("dnssec"), "false, \"validate\" or \"trust-ad\"", mode);
+    }
+    dnssecTrustAnchors = r.string("dnssecTrustAnchors", null);
     port = r.port("port", DEFAULT_PORT, 1);
     Object s = r.value("smarthost");
     if (s != null && !(s instanceof JsonObject)) {
@@ -109,6 +118,8 @@ public final class RelayOptions extends JsonOptions {
     return new JsonObject()
         .put("dnsServers", new JsonArray(new ArrayList<>(dnsServers)))
         .put("dnsTimeout", Durations.format(dnsTimeout))
+        .put("dnssec", dnssec.toJson())
+        .put("dnssecTrustAnchors", dnssecTrustAnchors)
         .put("port", port)
         .put("smarthost", smarthost == null ? null : smarthost.toJson())
         .put("requireTls", new JsonArray(new ArrayList<>(requireTls)))
@@ -136,6 +147,17 @@ public final class RelayOptions extends JsonOptions {
   public Duration getDnsTimeout() { return dnsTimeout; }
   /** Sets how long a DNS lookup may take (millisecond precision). */
   public RelayOptions setDnsTimeout(Duration v) { dnsTimeout = Checks.positive("relay.dnsTimeout", v); return this; }
+  /** How DNS answers are known to be DNSSEC-secure, which DANE needs; {@link DnssecMode#OFF} (no DANE) by default. */
+  public DnssecMode getDnssec() { return dnssec; }
+  /** Sets {@code relay.dnssec}. */
+  public RelayOptions setDnssec(DnssecMode v) { dnssec = Objects.requireNonNull(v, "relay.dnssec"); return this; }
+  /**
+   * A file of DNSSEC trust anchors (DS or DNSKEY records in zone-file form) for
+   * {@code relay.dnssec: "validate"}, or null for the root zone's, bundled with vmta.
+   */
+  public String getDnssecTrustAnchors() { return dnssecTrustAnchors; }
+  /** Sets the trust anchor file, or null for the bundled root anchors. */
+  public RelayOptions setDnssecTrustAnchors(String v) { dnssecTrustAnchors = v; return this; }
   /** The destination SMTP port (25; tests point it at a fake server). */
   public int getPort() { return port; }
   /** Sets the destination SMTP port (1-65535). */

@@ -8,6 +8,8 @@ import io.vmta.smtp.core.queue.QueuedMessageCodec;
 import io.vmta.smtp.core.config.ConfigException;
 import io.vmta.smtp.relay.client.PeerVerifier;
 import io.vmta.smtp.relay.client.TlsLevel;
+import io.vmta.smtp.relay.dane.DanePolicy;
+import io.vmta.smtp.relay.dane.DnssecMode;
 import io.vmta.smtp.relay.dns.MxResolver;
 import io.vmta.smtp.relay.mtasts.MtaSts;
 import io.vmta.mailauth.dns.DnsClient;
@@ -66,14 +68,21 @@ public class RelayVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> new MxResolver(vertx, servers, options.getDnsTimeout()))
         .compose(resolver -> vertx.executeBlocking(MxLoopCheck::interfaceAddresses).compose(addresses ->
             vertx.executeBlocking(() -> verifier(options)).compose(verifier ->
-            // The DNS client reads the system's resolver configuration when no server is given.
-            vertx.executeBlocking(() -> mtaSts(options, servers, verifier)).compose(mtaSts -> {
-          transport = new SmtpTransport(vertx, options, resolver, addresses, verifier, mtaSts);
+            // The DNS clients read the system's resolver configuration when no server is given, and
+            // DANE reads its trust anchors: blocking, so on a worker.
+            vertx.executeBlocking(() -> new Policies(mtaSts(options, servers, verifier), dane(options, servers)))
+                .compose(policies -> {
+          transport = new SmtpTransport(vertx, options, resolver, addresses, verifier, policies.mtaSts(),
+              policies.dane());
           consumer = vertx.eventBus().localConsumer(ADDRESS, new RelayRequests(transport)::handle);
           log.info("relay started: {}", options.getSmarthost() != null ? "all remote mail through "
               + options.getSmarthost() : "MX routing, destination port " + options.getPort());
           return consumer.completion();
         }))));
+  }
+
+  /** The recipients' TLS policies the relay honours; either may be null (off). */
+  private record Policies(MtaSts mtaSts, DanePolicy dane) {
   }
 
   /** MTA-STS for MX routing, unless turned off or all mail goes to the smarthost. */
@@ -82,6 +91,23 @@ public class RelayVerticle extends VerticleBase {
       return null;
     }
     return new MtaSts(vertx, DnsClient.shared(vertx, servers, options.getDnsTimeout()), verifier, mtaStsDir);
+  }
+
+  /** DANE when relay.dnssec is on (reading the trust anchors: blocking), else null. */
+  private DanePolicy dane(RelayOptions options, List<InetSocketAddress> servers) {
+    if (options.getDnssec() == DnssecMode.OFF || options.getSmarthost() != null) {
+      return null;
+    }
+    String anchors = options.getDnssecTrustAnchors();
+    try {
+      DanePolicy dane = DanePolicy.create(vertx, servers, options.getDnsTimeout(), options.getDnssec(),
+          anchors == null ? null : Path.of(anchors));
+      log.info("DANE on: DNSSEC {} ({})", options.getDnssec() == DnssecMode.VALIDATE ? "validated by vmta"
+          : "validated by the DNS servers, AD bit trusted", anchors == null ? "root trust anchor" : anchors);
+      return dane;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("relay.dnssecTrustAnchors", e.getMessage());
+    }
   }
 
   /** The certificate checker with {@code relay.tls.caFile}; blocking (it reads files). */
@@ -102,11 +128,14 @@ public class RelayVerticle extends VerticleBase {
           + " credentials go to whoever answers for it", smarthost.host());
     }
     options.getTls().getPolicy().forEach((domain, level) -> {
-      if (level == TlsLevel.DANE) {
-        log.warn("relay.tls.policy[{}] is dane: DANE is not implemented yet, so it acts as may"
-            + " (opportunistic TLS)", domain);
+      if (level == TlsLevel.DANE && options.getDnssec() == DnssecMode.OFF) {
+        log.warn("relay.tls.policy[{}] is dane but relay.dnssec is false: without DNSSEC there is no"
+            + " DANE, so it acts as may (opportunistic TLS)", domain);
       }
     });
+    if (options.getDnssec() != DnssecMode.OFF && smarthost != null) {
+      log.warn("relay.dnssec is on but all mail goes to relay.smarthost: DANE is not used for a smarthost");
+    }
   }
 
   @Override

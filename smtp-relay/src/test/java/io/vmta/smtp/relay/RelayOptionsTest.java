@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.json.JsonObject;
 import io.vmta.smtp.relay.client.ClientOptions;
 import io.vmta.smtp.relay.client.TlsLevel;
+import io.vmta.smtp.relay.dane.DnssecMode;
 import java.util.Map;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,6 +20,8 @@ class RelayOptionsTest {
     RelayOptions options = new RelayOptions()
         .setDnsServers(List.of("127.0.0.1:5353", "::1"))
         .setDnsTimeout(Duration.ofMillis(1500))
+        .setDnssec(DnssecMode.TRUST_AD)
+        .setDnssecTrustAnchors("/etc/vmta/anchors.ds")
         .setPort(2525)
         .setSmarthost(new Smarthost("up.example.test", 465, Smarthost.Tls.IMPLICIT, "u", "p", false))
         .setRequireTls(List.of("Bank.Example", ".gov.example"))
@@ -51,6 +54,21 @@ class RelayOptionsTest {
     assertThat(options.tlsPolicy("gov.example").level()).isEqualTo(TlsLevel.NONE);
     assertThat(options.tlsPolicy("elsewhere.example"))
         .isEqualTo(new RelayTlsOptions.Match(TlsLevel.MAY, "default"));
+  }
+
+  @Test
+  void dnssecIsFalseValidateOrTrustAd() {
+    assertThat(new RelayOptions().getDnssec()).isEqualTo(DnssecMode.OFF);
+    assertThat(new RelayOptions().toJson().getValue("dnssec")).isEqualTo(false);
+    assertThat(new RelayOptions(new JsonObject().put("dnssec", true)).getDnssec()).isEqualTo(DnssecMode.VALIDATE);
+    assertThat(new RelayOptions(new JsonObject().put("dnssec", "Validate")).toJson().getValue("dnssec"))
+        .isEqualTo("validate");
+    assertThat(new RelayOptions(new JsonObject().put("dnssec", "trust-ad")).getDnssec()).isEqualTo(DnssecMode.TRUST_AD);
+    assertThat(new RelayOptions(new JsonObject().put("dnssec", false)).getDnssec()).isEqualTo(DnssecMode.OFF);
+    assertThatThrownBy(() -> new RelayOptions(new JsonObject().put("dnssec", "yes")))
+        .hasMessage("relay.dnssec: must be false, \"validate\" or \"trust-ad\", got \"yes\"");
+    assertThatThrownBy(() -> new RelayOptions(new JsonObject().put("dnssecTrustAnchors", "")))
+        .hasMessageStartingWith("relay.dnssecTrustAnchors: must be a non-empty string");
   }
 
   @Test

@@ -21,7 +21,7 @@ import javax.naming.ldap.Rdn;
  * {@code a.mx.example.org} or anything for {@code w*.example.org}); the subject CN counts only
  * when there is no dNSName at all. An IP literal host is compared with the iPAddress entries.
  */
-final class HostnameMatch {
+public final class HostnameMatch {
 
   private static final int DNS_NAME = 2;
   private static final int IP_ADDRESS = 7;
@@ -29,7 +29,8 @@ final class HostnameMatch {
   private HostnameMatch() {
   }
 
-  static boolean matches(X509Certificate cert, String host) {
+  /** Whether {@code cert} names {@code host} (a DNS name or an IP literal). */
+  public static boolean matches(X509Certificate cert, String host) {
     String reference = normalise(host);
     if (reference.startsWith("[") && reference.endsWith("]")) {
       reference = reference.substring(1, reference.length() - 1);

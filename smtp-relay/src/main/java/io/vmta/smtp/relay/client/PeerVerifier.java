@@ -28,7 +28,7 @@ import javax.net.ssl.X509TrustManager;
  * as Postfix does; nothing is sent over the connection before this check has decided. Building
  * one reads files (blocking); {@link #check} is CPU work of a few signature verifications.
  */
-public final class PeerVerifier {
+public final class PeerVerifier implements PeerCheck {
 
   private static final Pattern PEM = Pattern.compile(
       "-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+)-----END CERTIFICATE-----");
@@ -106,6 +106,7 @@ public final class PeerVerifier {
    * How far {@code chain} (the leaf first, as the server sent it) is to be trusted for the host
    * {@code host} (a name as found in DNS or configured, or an IP literal).
    */
+  @Override
   public Result check(List<? extends Certificate> chain, String host) {
     if (chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate)) {
       return new Result(PeerTrust.UNTRUSTED, "no X.509 certificate");

@@ -32,7 +32,7 @@ public final class SmtpClientSession {
   private static final Logger log = LoggerFactory.getLogger(SmtpClientSession.class);
 
   private final ClientOptions options;
-  private final PeerVerifier verifier;
+  private final PeerCheck verifier;
   private final NetClient client;
   private final ClientConnection conn;
   private final String host;
@@ -43,7 +43,7 @@ public final class SmtpClientSession {
   private boolean busy;
   private boolean closed;
 
-  private SmtpClientSession(ClientOptions options, PeerVerifier verifier, NetClient client,
+  private SmtpClientSession(ClientOptions options, PeerCheck verifier, NetClient client,
       ClientConnection conn, String host, String peer) {
     this.options = options;
     this.verifier = verifier;
@@ -68,11 +68,12 @@ public final class SmtpClientSession {
 
   /**
    * As {@link #connect(Vertx, ClientOptions, String, InetAddress, int)}, with certificates checked
-   * by {@code verifier} (the JDK's trust store and {@code relay.tls.caFile}). The host name
-   * checked is {@code host}: the MX host name as found in DNS, or the configured smarthost name.
+   * by {@code verifier} (a {@link PeerVerifier} with the JDK's trust store and {@code relay.tls.caFile},
+   * or DANE's TLSA match, which also makes verified TLS mandatory). The host name checked is
+   * {@code host}: the MX host name as found in DNS, or the configured smarthost name.
    */
   public static Future<SmtpClientSession> connect(Vertx vertx, ClientOptions options,
-      PeerVerifier verifier, String host, InetAddress address, int port) {
+      PeerCheck verifier, String host, InetAddress address, int port) {
     ClientOptions opts = new ClientOptions(options);
     String peer = host + "[" + address.getHostAddress() + "]:" + port;
     NetClient client = vertx.createNetClient(new NetClientOptions()
@@ -99,7 +100,8 @@ public final class SmtpClientSession {
           // a failed TLS handshake, where nothing more can be said in either form.
           return session.handshake().recover(e -> session.giveUp().transform(ignored -> {
             // Only "may" falls back to plaintext; every other level defers (never in clear).
-            if (session.tlsHandshakeFailed && opts.getTlsLevel().effective() == TlsLevel.MAY) {
+            if (session.tlsHandshakeFailed && opts.getTlsLevel().effective() == TlsLevel.MAY
+                && !verifier.requiresVerifiedTls()) {
               log.warn("{}: TLS handshake failed, trying again without TLS", peer);
               ClientOptions plaintext = new ClientOptions(opts).setTlsLevel(TlsLevel.NONE);
               return connect(vertx, plaintext, verifier, host, address, port).map(s -> {
@@ -238,15 +240,16 @@ public final class SmtpClientSession {
     if (conn.isTls() || level == TlsLevel.NONE) {
       return Future.succeededFuture();
     }
+    boolean required = level.requiresTls() || verifier.requiresVerifiedTls();
     if (!capabilities.startTls()) {
-      return level.requiresTls()
+      return required
           ? Future.failedFuture(tlsRequired("does not offer STARTTLS", null))
           : Future.succeededFuture();
     }
     conn.write("STARTTLS\r\n");
     return conn.read("STARTTLS", options.getCommandTimeout().toMillis()).compose(ready -> {
       if (ready.code() != 220) {
-        return level.requiresTls()
+        return required
             ? Future.failedFuture(
                 tlsRequired("refused STARTTLS", SmtpClientException.refused("STARTTLS", ready)))
             : Future.succeededFuture();  // RFC 3207 section 4: carry on in plaintext
@@ -281,7 +284,8 @@ public final class SmtpClientSession {
           ssl == null ? "unknown" : ssl.getCipherSuite(), result.trust(), result.reason());
       log.debug("{}: {} TLS connection established: {} with cipher {}", peer,
           result.trust().word(), tlsStatus.protocol(), tlsStatus.cipher());
-      if (level.requiresVerification() && result.trust() != PeerTrust.VERIFIED) {
+      boolean required = level.requiresVerification() || verifier.requiresVerifiedTls();
+      if (required && result.trust() != PeerTrust.VERIFIED) {
         return Future.failedFuture(SmtpClientException.local(
             "certificate of " + peer + " did not verify",
             Reply.of(451, "4.7.5", "certificate verification failed: " + result.reason()

@@ -26,8 +26,9 @@ public enum TlsLevel {
   /**
    * Opportunistic DANE (RFC 7672), as Postfix's {@code dane}: TLSA records of the MX host, when
    * DNSSEC-validated, make authenticated TLS mandatory; without usable TLSA records the level is
-   * {@link #MAY}. DANE is not implemented yet, so no TLSA record is ever usable and this level
-   * acts as {@link #MAY} ({@link #effective()}): the hook for the DANE work.
+   * {@link #MAY} ({@link #effective()}). With {@code relay.dnssec} on, DANE applies at
+   * {@code may} and {@code encrypt} as well ({@code io.vmta.smtp.relay.dane.DanePolicy}); a host
+   * with usable records gets this level and a {@link PeerCheck} that makes verified TLS mandatory.
    */
   DANE;
 
@@ -47,8 +48,9 @@ public enum TlsLevel {
   }
 
   /**
-   * The level the client applies. {@link #DANE} acts as {@link #MAY} until TLSA lookups exist
-   * (the DANE work replaces this with the outcome of the TLSA lookup for the host).
+   * The level the client applies by itself. {@link #DANE} is {@link #MAY}: the level of a host
+   * without usable TLSA records; with them, the session's {@link PeerCheck#requiresVerifiedTls()}
+   * makes verified TLS mandatory on top.
    */
   public TlsLevel effective() {
     return this == DANE ? MAY : this;

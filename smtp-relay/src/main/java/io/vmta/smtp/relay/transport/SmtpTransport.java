@@ -10,6 +10,7 @@ import io.vmta.smtp.relay.RelayOptions;
 import io.vmta.smtp.relay.Smarthost;
 import io.vmta.smtp.relay.RelayTlsOptions;
 import io.vmta.smtp.relay.client.ClientOptions;
+import io.vmta.smtp.relay.client.PeerCheck;
 import io.vmta.smtp.relay.client.PeerVerifier;
 import io.vmta.smtp.relay.client.RecipientResult;
 import io.vmta.smtp.relay.client.SmtpClientException;
@@ -18,6 +19,9 @@ import io.vmta.smtp.relay.client.TlsLevel;
 import io.vmta.smtp.relay.client.TlsStatus;
 import io.vmta.smtp.relay.client.TransactionResult;
 import io.vmta.mailauth.dns.DnsResolutionException;
+import io.vmta.smtp.relay.dane.DanePolicy;
+import io.vmta.smtp.relay.dane.DaneVerifier;
+import io.vmta.smtp.relay.dane.HostDane;
 import io.vmta.smtp.relay.dns.MxHost;
 import io.vmta.smtp.relay.dns.MxResolver;
 import io.vmta.smtp.relay.mtasts.MtaSts;
@@ -58,6 +62,7 @@ public final class SmtpTransport implements Transport {
   private final DestinationLimiter limiter;
   private final ConnectionPool pool;
   private final MxLoopCheck loopCheck;
+  private final DanePolicy dane;
   private Future<PeerVerifier> verifier;
   private final MtaSts mtaSts;
 
@@ -86,8 +91,17 @@ public final class SmtpTransport implements Transport {
     }
   }
 
-  /** One host address to try, and the MTA-STS policy of its domain (null for none). */
-  private record Target(String host, InetAddress address, int port, ClientOptions client, MtaStsPolicy sts) {
+  /**
+   * One host address to try, with DANE's TLSA check when it has usable records (else the
+   * transport's verifier), or why it must not be tried ({@code skip}, a DANE decision), and the
+   * MTA-STS policy of its domain (null for none).
+   */
+  private record Target(String host, InetAddress address, int port, ClientOptions client, PeerCheck check, String skip,
+      MtaStsPolicy sts) {
+    Target(String host, InetAddress address, int port, ClientOptions client) {
+      this(host, address, port, client, null, null, null);
+    }
+
     String relay() {
       return host + "[" + address.getHostAddress() + "]:" + port;
     }
@@ -98,7 +112,8 @@ public final class SmtpTransport implements Transport {
      * for this name) never serves a destination of another.
      */
     String poolKey() {
-      return relay() + " " + client.getTlsLevel().jsonName();
+      String key = relay() + " " + client.getTlsLevel().jsonName();
+      return check instanceof DaneVerifier d ? key + " tlsa " + d.describe() : key;
     }
   }
 
@@ -122,14 +137,33 @@ public final class SmtpTransport implements Transport {
    */
   public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
       PeerVerifier verifier) {
-    this(vertx, options, resolver, localAddresses, verifier, null);
+    this(vertx, options, resolver, localAddresses, verifier, null, null);
   }
 
   /** As above, with the MTA-STS policies of {@code mtaSts} applied to MX routing (none when null). */
   public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
       PeerVerifier verifier, MtaSts mtaSts) {
+    this(vertx, options, resolver, localAddresses, verifier, mtaSts, null);
+  }
+
+  /**
+   * As above, with DANE (RFC 7672) deciding per MX host when {@code dane} is not null (it is when
+   * {@code relay.dnssec} is on; see {@link DanePolicy#appliesTo}).
+   */
+  public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
+      PeerVerifier verifier, DanePolicy dane) {
+    this(vertx, options, resolver, localAddresses, verifier, null, dane);
+  }
+
+  /**
+   * As above, with both recipient policies: a host with a secure TLSA set is decided by DANE
+   * whatever MTA-STS says (RFC 7672 2.2, RFC 8461 2); MTA-STS decides the others.
+   */
+  public SmtpTransport(Vertx vertx, RelayOptions options, MxResolver resolver, java.util.Set<InetAddress> localAddresses,
+      PeerVerifier verifier, MtaSts mtaSts, DanePolicy dane) {
     this.vertx = vertx;
     this.mtaSts = mtaSts;
+    this.dane = dane;
     this.verifier = verifier == null ? null : Future.succeededFuture(verifier);
     this.loopCheck = new MxLoopCheck(options.getLocalNames(), options.getLocalPorts(), options.getPort(), localAddresses);
     this.options = new RelayOptions(options);
@@ -172,39 +206,27 @@ public final class SmtpTransport implements Transport {
   private Future<List<Target>> targets(String domain, Message message) {
     Smarthost smarthost = options.getSmarthost();
     if (smarthost == null) {
-      Future<MtaStsPolicy> sts = mtaSts == null ? Future.succeededFuture(null) : mtaSts.policy(domain);
-      return resolver.resolve(domain).compose(route -> sts.map(stsPolicy -> {
+      // TLS-Required: No asks that the recipient's own policies (MTA-STS, DANE) be ignored
+      // (RFC 8689 section 4.2.2); relay.tls.policy's other levels are the operator's and stay.
+      boolean recipientPolicies = !message.tlsRequiredNo();
+      Future<MtaStsPolicy> sts = mtaSts == null || !recipientPolicies ? Future.succeededFuture(null)
+          : mtaSts.policy(domain);
+      return resolver.resolve(domain).compose(route -> sts.compose(stsPolicy -> {
         List<MxHost> hosts = loopCheck.beforeSelf(route.hosts());
         if (hosts.isEmpty()) {
           throw new MailLoopException(domain);
         }
-        // The level of relay.tls.policy: only "may" ever falls back to plaintext. DANE (RFC 7672)
-        // will decide here per MX host, from its TLSA records; until then "dane" acts as "may"
-        // (TlsLevel.effective()). An enforced MTA-STS policy raises it to "verify" for the MX
-        // hosts it names and leaves out the others (MtaSts.level).
+        // The level of relay.tls.policy: only "may" ever falls back to plaintext. DANE (RFC 7672),
+        // when relay.dnssec is on, decides per MX host from its TLSA records (docs/tls.md, "DANE");
+        // an enforced MTA-STS policy decides the hosts DANE did not: "verify" for the MX hosts it
+        // names, nothing for the others (MtaSts.level).
         RelayTlsOptions.Match policy = options.tlsPolicy(domain);
-        Map<TlsLevel, ClientOptions> clients = new java.util.EnumMap<>(TlsLevel.class);
-        // TLS-Required: No asks that the recipient's own policies (MTA-STS, DANE) be ignored
-        // (RFC 8689 section 4.2.2); relay.tls.policy's other levels are the operator's and stay.
-        MtaStsPolicy applied = message.tlsRequiredNo() ? null : stsPolicy;
-        List<Target> out = new ArrayList<>();
-        for (MxHost host : hosts) {
-          TlsLevel level = MtaSts.level(applied, host.name(), policy.level());
-          if (level != null && message.requireTls()) {
-            level = RequireTls.levelFor(level);
-          } else if (level == TlsLevel.DANE && message.tlsRequiredNo()) {
-            level = level.relaxedForTlsRequiredNo();
-          }
-          if (level != null) {
-            TlsLevel chosen = level;
-            ClientOptions client = clients.computeIfAbsent(chosen, l -> new ClientOptions(options.getClient()).setTlsLevel(l));
-            host.addresses().forEach(a -> out.add(new Target(host.name(), a, options.getPort(), client, applied)));
-          }
-        }
-        if (out.isEmpty() && !hosts.isEmpty() && applied != null) {
-          throw new PolicyMismatchException(domain, applied);
-        }
-        return out;
+        boolean useDane = dane != null && recipientPolicies && !domain.startsWith("[")
+            && DanePolicy.appliesTo(policy.level());
+        Future<Map<String, HostDane>> decisions = useDane
+            ? dane.lookup(domain, hosts.stream().map(MxHost::name).toList(), options.getPort())
+            : Future.succeededFuture(Map.of());
+        return decisions.map(d -> targets(domain, hosts, policy.level(), stsPolicy, d, message));
       }));
     }
     // The smarthost is verified (and only then gets the password) unless tlsVerify is false.
@@ -223,10 +245,58 @@ public final class SmtpTransport implements Transport {
     return vertx.executeBlocking(() -> InetAddress.getAllByName(smarthost.host()), false).map(addresses -> {
       List<Target> out = new ArrayList<>();
       for (InetAddress a : addresses) {
-        out.add(new Target(smarthost.host(), a, smarthost.port(), client, null));
+        out.add(new Target(smarthost.host(), a, smarthost.port(), client));
       }
       return out;
     });
+  }
+
+  /**
+   * The addresses to try for {@code hosts}, each with its level: DANE's decision where it made one
+   * (a secure TLSA set: level {@code dane} and its check; secure but unusable: at least
+   * {@code encrypt}; a failed lookup: skipped), else MTA-STS's ({@code null}: an enforced policy
+   * does not name the host, left out), then REQUIRETLS raises and TLS-Required: No relaxes it.
+   */
+  private List<Target> targets(String domain, List<MxHost> hosts, TlsLevel base, MtaStsPolicy sts,
+      Map<String, HostDane> decisions, Message message) {
+    Map<TlsLevel, ClientOptions> clients = new java.util.EnumMap<>(TlsLevel.class);
+    List<Target> out = new ArrayList<>();
+    boolean leftOut = false;
+    for (MxHost host : hosts) {
+      HostDane decision = decisions.get(host.name());
+      PeerCheck check = null;
+      String skip = null;
+      TlsLevel level;
+      if (decision instanceof HostDane.Authenticated a) {
+        level = TlsLevel.DANE;
+        check = a.verifier();
+      } else if (decision instanceof HostDane.Skip s) {
+        level = base;
+        skip = s.reason();
+      } else {
+        level = MtaSts.level(sts, host.name(), base);
+        if (level == null) {
+          leftOut = true;
+          continue;
+        }
+        if (decision instanceof HostDane.EncryptOnly && level != TlsLevel.VERIFY) {
+          level = TlsLevel.ENCRYPT;
+        }
+      }
+      if (message.requireTls() && check == null) {
+        level = RequireTls.levelFor(level);
+      } else if (level == TlsLevel.DANE && check == null && message.tlsRequiredNo()) {
+        level = level.relaxedForTlsRequiredNo();
+      }
+      ClientOptions client = clients.computeIfAbsent(level, l -> new ClientOptions(options.getClient()).setTlsLevel(l));
+      for (InetAddress a : host.addresses()) {
+        out.add(new Target(host.name(), a, options.getPort(), client, check, skip, sts));
+      }
+    }
+    if (out.isEmpty() && leftOut) {
+      throw new PolicyMismatchException(domain, sts);
+    }
+    return out;
   }
 
   private Future<Map<String, DeliveryResult>> attempt(List<Target> targets, int index, PeerVerifier verifier,
@@ -241,10 +311,16 @@ public final class SmtpTransport implements Transport {
       return Future.succeededFuture(out);
     }
     Target target = targets.get(index);
+    if (target.skip() != null) {
+      // DANE says not to use this host (RFC 7672 section 2.1.1): like a host that does not answer.
+      return attempt(targets, index + 1, verifier, message, recipients, new Failure(target.relay(), "4.7.5",
+          "DANE: " + target.skip(), TlsStatus.plaintext(target.client().getTlsLevel())), tally);
+    }
     String poolKey = target.poolKey();
     SmtpClientSession reused = pool.take(poolKey);
     Future<SmtpClientSession> session = reused != null ? Future.succeededFuture(reused)
-        : SmtpClientSession.connect(vertx, target.client(), verifier, target.host(), target.address(), target.port());
+        : SmtpClientSession.connect(vertx, target.client(), target.check() != null ? target.check() : verifier,
+            target.host(), target.address(), target.port());
     return session
         .compose(s -> {
           if (message.requireTls() && !RequireTls.qualifies(s)) {
