@@ -82,10 +82,14 @@ class DaneDeliveryTest {
   }
 
   private DeliveryResult deliver(String rcpt) {
+    return deliver(rcpt, CONTENT);
+  }
+
+  private DeliveryResult deliver(String rcpt, Buffer content) {
     Envelope envelope = new Envelope(QueueId.next(), "alice@example.test", List.of(rcpt), false, "7BIT",
         "127.0.0.1", "client", "alice@example.test", Instant.now());
     Promise<DeliveryResult> result = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> transport.deliver(envelope, envelope.recipients(), CONTENT)
+    vertx.getOrCreateContext().runOnContext(v -> transport.deliver(envelope, envelope.recipients(), content)
         .map(r -> r.get(rcpt)).onComplete(result));
     return await(result.future());
   }
@@ -160,6 +164,19 @@ class DaneDeliveryTest {
     assertThat(result.detail()).contains("no TLSA record matches");
     assertThat(server.verbs()).containsExactly("EHLO", "STARTTLS", "QUIT");
     assertThat(server.messages()).isEmpty();
+  }
+
+  @Test
+  void tlsRequiredNoSetsTheTlsaRecordsAsideAndDeliversOpportunistically() throws Exception {
+    // RFC 8689 section 4.2.2: the sender asks that the recipient's policies (DANE, MTA-STS) be ignored.
+    int port = start(new FakeSmtpServer().startTls().certificate(CA.issue("mx.dane.test").keyCertOptions()));
+    X509Certificate other = CA.issue("mx.dane.test").certificate();
+    zone.tlsa("mx.dane.test", port, 3, 1, 1, sha256(other.getPublicKey().getEncoded()));
+    relay();
+    DeliveryResult result = deliver("bob@dane.test", Buffer.buffer("TLS-Required: No\r\nSubject: x\r\n\r\nnot secret\r\n"));
+    assertThat(result).isInstanceOf(DeliveryResult.Delivered.class);
+    assertThat(result.tls().level()).isEqualTo(TlsLevel.MAY);
+    assertThat(server.commandsOverTls()).anyMatch(c -> c.startsWith("MAIL FROM:"));
   }
 
   @Test
