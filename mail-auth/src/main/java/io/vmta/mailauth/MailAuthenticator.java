@@ -19,6 +19,7 @@ import io.vmta.mailauth.spf.SpfLimits;
 import io.vmta.mailauth.spf.SpfOutcome;
 import io.vmta.mailauth.spf.SpfResult;
 import io.vmta.mailauth.spf.SpfVerifier;
+import io.vmta.smtp.core.codec.HeaderSection;
 import io.vmta.smtp.core.local.Cidr;
 
 import java.net.InetAddress;
@@ -114,12 +115,14 @@ public final class MailAuthenticator {
     return Future.join(spfDone, dkimDone).transform(ignored -> {
       SpfOutcome spfOutcome = spfDone.result();
       List<DkimOutcome> dkimOutcomes = dkimDone.result();
-      FromDomain.Result from = options.isDmarc() ? FromDomain.of(content.getBytes()) : null;
+      // Only the header section is copied here, on the event loop; never the body.
+      byte[] head = HeaderSection.bytes(content);
+      FromDomain.Result from = options.isDmarc() ? FromDomain.of(head) : null;
       Future<DmarcOutcome> dmarcDone = options.isDmarc()
           ? within(dmarc(from, spfOutcome, dkimOutcomes), deadline,
               () -> DmarcOutcome.withoutPolicy(DmarcResult.TEMPERROR, "", OUT_OF_TIME))
           : Future.succeededFuture();
-      return dmarcDone.map(dmarcOutcome -> verdict(content, from, spfOutcome, dkimOutcomes, dmarcOutcome));
+      return dmarcDone.map(dmarcOutcome -> verdict(content, head, from, spfOutcome, dkimOutcomes, dmarcOutcome));
     });
   }
 
@@ -142,14 +145,15 @@ public final class MailAuthenticator {
     return dmarc.check(from.domain(), spfOutcome, dkimOutcomes == null ? List.of() : dkimOutcomes);
   }
 
-  private Verdict verdict(Buffer content, FromDomain.Result from, SpfOutcome spfOutcome,
+  private Verdict verdict(Buffer content, byte[] head, FromDomain.Result from, SpfOutcome spfOutcome,
       List<DkimOutcome> dkimOutcomes, DmarcOutcome dmarcOutcome) {
     String header = AuthenticationResults.of(authservId).spf(spfOutcome).dkim(dkimOutcomes)
         .dmarc(dmarcOutcome).toHeader();
-    byte[] bytes = content.getBytes();
-    byte[] kept = AuthenticationResults.removeOwn(bytes, authservId);
+    byte[] kept = AuthenticationResults.removeOwn(head, authservId);
+    Buffer cleaned = kept == head ? content
+        : Buffer.buffer(kept).appendBuffer(content.slice(head.length, content.length()));
     return new Verdict(action(from, dmarcOutcome), Buffer.buffer(header.getBytes(StandardCharsets.US_ASCII)),
-        kept == bytes ? content : Buffer.buffer(kept), summary(spfOutcome, dkimOutcomes, dmarcOutcome));
+        cleaned, summary(spfOutcome, dkimOutcomes, dmarcOutcome));
   }
 
   /**

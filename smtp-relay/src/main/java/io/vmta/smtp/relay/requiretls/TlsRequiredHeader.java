@@ -1,6 +1,7 @@
 package io.vmta.smtp.relay.requiretls;
 
 import io.vertx.core.buffer.Buffer;
+import io.vmta.smtp.core.codec.HeaderSection;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -21,9 +22,7 @@ public final class TlsRequiredHeader {
    * {@code TLS-Required} field whose value, unfolded and trimmed, is {@code No} in any case.
    */
   public static boolean saysNo(Buffer content) {
-    byte[] bytes = content.getBytes();
-    int end = headerEnd(bytes);
-    String header = new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+    String header = new String(HeaderSection.bytes(content), StandardCharsets.ISO_8859_1);
     // RFC 5322 section 2.2.3: unfold, then one field per line.
     String unfolded = header.replaceAll("\r\n[ \t]", " ");
     for (String line : unfolded.split("\r\n")) {
@@ -38,18 +37,5 @@ public final class TlsRequiredHeader {
       }
     }
     return false;
-  }
-
-  /** The offset of the empty line that ends the header section, or the length when there is none. */
-  private static int headerEnd(byte[] b) {
-    if (b.length >= 2 && b[0] == '\r' && b[1] == '\n') {
-      return 0;
-    }
-    for (int i = 0; i + 3 < b.length; i++) {
-      if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
-        return i;
-      }
-    }
-    return b.length;
   }
 }

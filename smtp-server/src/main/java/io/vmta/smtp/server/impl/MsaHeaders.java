@@ -1,6 +1,7 @@
 package io.vmta.smtp.server.impl;
 
 import io.vertx.core.buffer.Buffer;
+import io.vmta.smtp.core.codec.HeaderSection;
 
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
@@ -25,7 +26,8 @@ final class MsaHeaders {
    * is added after the new fields, so that line stays in the body, where it was).
    */
   static Buffer complete(Buffer content, String hostname, String queueId, ZonedDateTime now) {
-    byte[] bytes = content.getBytes();
+    // The header section only: the body is never copied (it may be 25 MB, on an event loop).
+    byte[] bytes = HeaderSection.bytes(content);
     boolean hasDate = false;
     boolean hasMessageId = false;
     int pos = 0;
@@ -68,8 +70,9 @@ final class MsaHeaders {
       added.append("\r\n");
     }
     byte[] fields = added.toString().getBytes(StandardCharsets.US_ASCII);
-    return Buffer.buffer(bytes.length + fields.length)
-        .appendBytes(bytes, 0, end).appendBytes(fields).appendBytes(bytes, end, bytes.length - end);
+    return Buffer.buffer(content.length() + fields.length)
+        .appendBytes(bytes, 0, end).appendBytes(fields).appendBytes(bytes, end, bytes.length - end)
+        .appendBuffer(content, bytes.length, content.length() - bytes.length);
   }
 
   /** Where the line starting at {@code from} ends: its CR of CRLF, or the end of the bytes. */
