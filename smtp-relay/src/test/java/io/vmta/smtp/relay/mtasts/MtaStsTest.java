@@ -21,6 +21,9 @@ import io.vmta.smtp.relay.client.PeerVerifier;
 import io.vmta.smtp.relay.client.TlsLevel;
 import io.vmta.smtp.relay.dns.MxResolver;
 import io.vmta.smtp.relay.testing.FakeSmtpServer;
+import io.vmta.smtp.relay.dane.DanePolicy;
+import io.vmta.smtp.relay.dane.DnssecMode;
+import io.vmta.smtp.relay.testing.SignedZone;
 import io.vmta.smtp.relay.testing.TestCa;
 import io.vmta.smtp.relay.transport.DeliveryResult;
 import io.vmta.smtp.relay.transport.SmtpTransport;
@@ -150,13 +153,70 @@ class MtaStsTest {
   }
 
   private DeliveryResult deliver() {
-    String rcpt = "bob@" + DOMAIN;
+    return deliver("bob@" + DOMAIN, CONTENT);
+  }
+
+  private DeliveryResult deliver(String rcpt, Buffer content) {
     Envelope envelope = new Envelope(QueueId.next(), "alice@example.test", List.of(rcpt), false, "7BIT",
         "127.0.0.1", "client", "alice@example.test", Instant.now());
     Promise<DeliveryResult> result = Promise.promise();
-    vertx.getOrCreateContext().runOnContext(v -> transport.deliver(envelope, envelope.recipients(), CONTENT)
+    vertx.getOrCreateContext().runOnContext(v -> transport.deliver(envelope, envelope.recipients(), content)
         .map(r -> r.get(rcpt)).onComplete(result));
     return await(result.future());
+  }
+
+  @Test
+  void tlsRequiredNoSetsAnEnforcedPolicyAside() {
+    // RFC 8689 section 4.2.2: the sender asks that the recipient's policies be ignored; the
+    // server offers no STARTTLS, which the enforced policy would defer.
+    FakeSmtpServer peer = peer(new FakeSmtpServer());
+    DeliveryResult result = deliver("bob@" + DOMAIN, Buffer.buffer("TLS-Required: No\r\nSubject: x\r\n\r\nnot secret\r\n"));
+    assertThat(result).isInstanceOf(DeliveryResult.Delivered.class);
+    assertThat(result.tls().level()).isEqualTo(TlsLevel.MAY);
+    assertThat(peer.messages()).hasSize(1);
+    assertThat(fetches()).isZero();
+  }
+
+  /**
+   * RFC 7672 section 2.2 over RFC 8461: an MX host with a secure TLSA set is checked against it,
+   * whatever the domain's enforced MTA-STS policy asks; here its certificate is one no CA vouches
+   * for, which MTA-STS alone defers (the control below) and DANE-EE accepts.
+   */
+  @ParameterizedTest(name = "dane on: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aSecureTlsaSetDecidesTheHostWhateverAnEnforcedPolicyAsks(boolean withDane) throws Exception {
+    TestCa.Issued untrusted = TestCa.create("Nobody's CA").issue("mx.other.example");
+    FakeSmtpServer peer = await(new FakeSmtpServer().startTls().certificate(untrusted.keyCertOptions()).start(vertx));
+    SignedZone zone = SignedZone.create("other.example").mx("other.example", 10, "mx.other.example")
+        .a("mx.other.example", "127.0.0.1").a("mta-sts.other.example", "127.0.0.1")
+        .add(new org.xbill.DNS.TXTRecord(org.xbill.DNS.Name.fromString("_mta-sts.other.example."),
+            org.xbill.DNS.DClass.IN, 300, "v=STSv1; id=1;"))
+        .tlsa("mx.other.example", peer.port(), 3, 1, 1, java.security.MessageDigest.getInstance("SHA-256")
+            .digest(untrusted.certificate().getPublicKey().getEncoded()));
+    zone.publish(dns);
+    serve("version: STSv1\r\nmode: enforce\r\nmx: mx.other.example\r\nmax_age: 86400\r\n");
+    RelayOptions options = new RelayOptions().setPort(peer.port())
+        .setTls(new RelayTlsOptions().setCaFile(caFile.toString()))
+        .setClient(new ClientOptions().setHeloName("mx.example.test"));
+    PeerVerifier verifier = PeerVerifier.create(caFile);
+    sts = new MtaSts(vertx, new DnsClient(vertx, List.of(dns.address()), Duration.ofSeconds(2)), verifier,
+        dir.resolve("mta-sts"), https.actualPort(), Duration.ofSeconds(10), clock);
+    DanePolicy dane = !withDane ? null : DanePolicy.create(vertx, List.of(dns.address()), Duration.ofSeconds(2),
+        DnssecMode.VALIDATE, zone.writeTrustAnchor(dir.resolve("anchor.ds")));
+    transport = new SmtpTransport(vertx, options, new MxResolver(vertx, List.of(dns.address()), Duration.ofSeconds(2)),
+        Set.of(), verifier, sts, dane);
+
+    DeliveryResult result = deliver("bob@other.example", CONTENT);
+
+    assertThat(fetches.get("mta-sts.other.example")).as("the policy was fetched").isNotNull();
+    if (withDane) {
+      assertThat(result).isInstanceOf(DeliveryResult.Delivered.class);
+      assertThat(result.tls().level()).isEqualTo(TlsLevel.DANE);
+      assertThat(result.tls().trust()).isEqualTo(PeerTrust.VERIFIED);
+    } else {
+      assertDeferred(result, "4.7.5");
+      assertThat(peer.messages()).isEmpty();
+    }
   }
 
   private static void assertDeferred(DeliveryResult result, String status) {
