@@ -1,8 +1,10 @@
 package io.vmta.smtp.server;
 
-import static io.vmta.smtp.server.Der.explicit;
-import static io.vmta.smtp.server.Der.oid;
-import static io.vmta.smtp.server.Der.sequence;
+import static io.vmta.smtp.core.x509.Der.explicit;
+import static io.vmta.smtp.core.x509.Der.oid;
+import static io.vmta.smtp.core.x509.Der.sequence;
+
+import io.vmta.smtp.core.x509.Der;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;

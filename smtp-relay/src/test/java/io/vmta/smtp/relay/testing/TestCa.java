@@ -1,5 +1,12 @@
 package io.vmta.smtp.relay.testing;
 
+import static io.vmta.smtp.core.x509.Der.concat;
+import static io.vmta.smtp.core.x509.Der.oid;
+import static io.vmta.smtp.core.x509.Der.sequence;
+import static io.vmta.smtp.core.x509.Der.tlv;
+
+import io.vmta.smtp.core.x509.Der;
+
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PfxOptions;
@@ -25,7 +32,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -42,7 +48,6 @@ public final class TestCa {
   private static final String COMMON_NAME = "2.5.4.3";
   private static final String SUBJECT_ALT_NAME = "2.5.29.17";
   private static final String BASIC_CONSTRAINTS = "2.5.29.19";
-  private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'");
 
   private final String name;
   private final KeyPair keys;
@@ -202,59 +207,10 @@ public final class TestCa {
   }
 
   private static byte[] name(String cn) {
-    return sequence(tlv(0x31, sequence(oid(COMMON_NAME), tlv(0x0C, cn.getBytes(StandardCharsets.UTF_8)))));
+    return sequence(Der.set(sequence(oid(COMMON_NAME), Der.utf8String(cn))));
   }
 
   private static byte[] time(Instant t) {
-    return tlv(0x17, UTC_TIME.format(t.atZone(ZoneOffset.UTC)).getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static byte[] oid(String dotted) {
-    String[] arcs = dotted.split("\\.");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    base128(out, Long.parseLong(arcs[0]) * 40 + Long.parseLong(arcs[1]));
-    for (int i = 2; i < arcs.length; i++) {
-      base128(out, Long.parseLong(arcs[i]));
-    }
-    return tlv(0x06, out.toByteArray());
-  }
-
-  private static void base128(ByteArrayOutputStream out, long v) {
-    int groups = 1;
-    for (long rest = v >>> 7; rest != 0; rest >>>= 7) {
-      groups++;
-    }
-    for (int g = groups - 1; g >= 0; g--) {
-      int b = (int) ((v >>> (7 * g)) & 0x7f);
-      out.write(g == 0 ? b : b | 0x80);
-    }
-  }
-
-  private static byte[] sequence(byte[]... elements) {
-    return tlv(0x30, concat(elements));
-  }
-
-  private static byte[] tlv(int tag, byte[] value) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(tag);
-    int n = value.length;
-    if (n < 128) {
-      out.write(n);
-    } else {
-      byte[] len = BigInteger.valueOf(n).toByteArray();
-      int skip = len[0] == 0 ? 1 : 0;
-      out.write(0x80 | (len.length - skip));
-      out.write(len, skip, len.length - skip);
-    }
-    out.writeBytes(value);
-    return out.toByteArray();
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      out.writeBytes(p);
-    }
-    return out.toByteArray();
+    return Der.time(t.atZone(ZoneOffset.UTC));
   }
 }

@@ -1,4 +1,4 @@
-package io.vmta.smtp.server;
+package io.vmta.smtp.core.x509;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -7,8 +7,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
-/** The few DER encodings (ITU-T X.690) an X.509 certificate needs, for {@link SelfSignedPair}. */
-final class Der {
+/**
+ * The few DER encodings (ITU-T X.690) an X.509 certificate needs: for the server's generated
+ * certificate (smtp-server's {@code SelfSignedPair}) and the test CA of the relay's tests.
+ */
+public final class Der {
 
   private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'");
   private static final DateTimeFormatter GENERALIZED_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'");
@@ -17,7 +20,7 @@ final class Der {
   }
 
   /** A value of {@code tag} with its length (short form below 128, else long form). */
-  static byte[] tlv(int tag, byte[] value) {
+  public static byte[] tlv(int tag, byte[] value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(tag);
     int n = value.length;
@@ -34,43 +37,43 @@ final class Der {
   }
 
   /** A SEQUENCE of already encoded elements. */
-  static byte[] sequence(byte[]... elements) {
+  public static byte[] sequence(byte[]... elements) {
     return tlv(0x30, concat(elements));
   }
 
   /** A SET of one or more already encoded elements (given in DER order). */
-  static byte[] set(byte[]... elements) {
+  public static byte[] set(byte[]... elements) {
     return tlv(0x31, concat(elements));
   }
 
   /** A context-specific constructed (EXPLICIT) tag around one element. */
-  static byte[] explicit(int number, byte[] element) {
+  public static byte[] explicit(int number, byte[] element) {
     return tlv(0xA0 | number, element);
   }
 
-  static byte[] integer(BigInteger v) {
+  public static byte[] integer(BigInteger v) {
     return tlv(0x02, v.toByteArray());
   }
 
-  static byte[] octetString(byte[] v) {
+  public static byte[] octetString(byte[] v) {
     return tlv(0x04, v);
   }
 
   /** A BIT STRING of whole bytes (no unused bits). */
-  static byte[] bitString(byte[] v) {
+  public static byte[] bitString(byte[] v) {
     return tlv(0x03, concat(new byte[] {0}, v));
   }
 
-  static byte[] nul() {
+  public static byte[] nul() {
     return new byte[] {0x05, 0x00};
   }
 
-  static byte[] utf8String(String s) {
+  public static byte[] utf8String(String s) {
     return tlv(0x0C, s.getBytes(StandardCharsets.UTF_8));
   }
 
   /** An OBJECT IDENTIFIER from its dotted form, e.g. {@code 2.5.29.17}. */
-  static byte[] oid(String dotted) {
+  public static byte[] oid(String dotted) {
     String[] arcs = dotted.split("\\.");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     base128(out, Long.parseLong(arcs[0]) * 40 + Long.parseLong(arcs[1]));
@@ -81,14 +84,14 @@ final class Der {
   }
 
   /** RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
-  static byte[] time(ZonedDateTime t) {
+  public static byte[] time(ZonedDateTime t) {
     ZonedDateTime utc = t.withZoneSameInstant(ZoneOffset.UTC);
     return utc.getYear() < 2050
         ? tlv(0x17, UTC_TIME.format(utc).getBytes(StandardCharsets.US_ASCII))
         : tlv(0x18, GENERALIZED_TIME.format(utc).getBytes(StandardCharsets.US_ASCII));
   }
 
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);
